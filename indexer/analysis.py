@@ -1,0 +1,217 @@
+"""Polish and English analyzers for Whoosh, built from small filters composed with ``|``.
+
+Whoosh pickles every analyzer into the index TOC and unpickles it on each
+``ix.searcher()``.  A filter holding a Stempel table would make the TOC tens of
+megabytes and each searcher open take seconds, so the stemmers live in
+module-level caches (``_stempel()``, ``stem_pl``, ``stem_en``) and the filters
+only hold references to module-level functions, which pickle by name.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.lang.stopwords import stoplists
+from whoosh.support.charset import accent_map
+
+# Words with inner hyphens or apostrophes stay one token ("inter-agency",
+# "ONZ-u", "O'Brien"); the parts are added by ``HyphenPartsFilter``.
+TOKEN_PATTERN = r"\w+(?:[-'’]\w+)*"
+
+MIN_STEM_LENGTH = 3  # Lucene's StempelFilter.DEFAULT_MIN_LENGTH
+
+
+@lru_cache(maxsize=1)
+def polish_stopwords() -> frozenset[str]:
+    text = resources.files("indexer.data").joinpath("stopwords_pl.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#") and w)
+
+
+ENGLISH_STOPWORDS = frozenset(stoplists["en"])
+
+
+@lru_cache(maxsize=1)
+def _stempel():
+    """Load the Stempel table once per process (about 1 s, 40 MB)."""
+    from pystempel import streams
+
+    streams.DISABLE_TQDM = True  # pystempel draws a progress bar while loading
+    from pystempel import Stemmer
+
+    table = os.environ.get("PRASA_STEMPEL_TABLE", "default")
+    return Stemmer.polimorf() if table == "polimorf" else Stemmer.default()
+
+
+def _degenerate(stem: str | None, word: str) -> bool:
+    """Stempel invents stems for words it does not know (londyn -> ć, trump -> treć)."""
+    if not stem or len(stem) < MIN_STEM_LENGTH:
+        return True
+    return len(os.path.commonprefix([stem, word])) < MIN_STEM_LENGTH
+
+
+@lru_cache(maxsize=200_000)
+def stem_pl(word: str) -> str:
+    """Stem one lowercase Polish word with Stempel, guarded.
+
+    Short tokens, tokens with digits or hyphens, and tokens whose stem looks
+    invented pass unchanged (Lucene's minimum length and keyword guards).
+    """
+    if len(word) <= MIN_STEM_LENGTH or not word.isalpha():
+        return word
+    stem = _stempel()(word)
+    return word if _degenerate(stem, word) else stem
+
+
+@lru_cache(maxsize=1)
+def _snowball_en():
+    import Stemmer  # PyStemmer: Snowball's C stemmers
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem_en(word: str) -> str:
+    """Porter2 (Snowball English) stem of one lowercase word."""
+    if len(word) < MIN_STEM_LENGTH or not word.isalpha():
+        return word
+    return _snowball_en().stemWord(word)
+
+
+def fold(text: str) -> str:
+    """Remove diacritics, including ł/Ł, which Unicode does not decompose."""
+    return text.translate(accent_map) if not text.isascii() else text
+
+
+def fold_nfkd(text: str) -> str:
+    """Fold via NFKD plus ł, for strings outside an analyzer chain."""
+    text = text.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+class HyphenPartsFilter(Filter):
+    """After a hyphenated token, also emit its parts at the following positions.
+
+    "inter-agency" stays searchable as a whole while "agency" finds it too.
+    Queries go through the same chain, so phrase positions stay consistent.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            yield t
+            if "-" in text:
+                start = t.startchar if t.chars else 0
+                offset = 0
+                for part in text.split("-"):
+                    if t.positions:
+                        t.pos += 1
+                    if t.chars:
+                        t.startchar = start + offset
+                        t.endchar = t.startchar + len(part)
+                    offset += len(part) + 1
+                    if part:
+                        t.text = part
+                        yield t
+
+
+class KeywordMarkFilter(Filter):
+    """Mark acronyms (all capitals, e.g. ONZ, OBWE, NATO) so no stemmer touches them."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            t.keyword = len(text) > 1 and text.isupper()
+            yield t
+
+
+class PossessiveFilter(Filter):
+    """Drop English possessive endings: "UN's" -> "UN", "States'" -> "States"."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if text.endswith(("'s", "’s")):
+                t.text = text[:-2]
+            elif text.endswith(("'", "’")):
+                t.text = text[:-1]
+            yield t
+
+
+class GuardedStemFilter(Filter):
+    """Stem with a module-level function unless the token is marked as a keyword."""
+
+    is_morph = True
+
+    def __init__(self, stemfn):
+        self.stemfn = stemfn
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.stemfn is other.stemfn
+
+    def __call__(self, tokens):
+        stemfn = self.stemfn
+        for t in tokens:
+            if not t.stopped and not getattr(t, "keyword", False):
+                t.text = stemfn(t.text)
+            yield t
+
+
+def _chain(stopwords, stemfn, *, folded: bool, possessive: bool = False):
+    chain = RegexTokenizer(TOKEN_PATTERN) | HyphenPartsFilter()
+    if possessive:
+        chain = chain | PossessiveFilter()
+    chain = chain | KeywordMarkFilter() | LowercaseFilter() | StopFilter(stoplist=stopwords, minsize=1)
+    if folded:
+        chain = chain | CharsetFilter(accent_map)
+    if stemfn is not None:
+        chain = chain | GuardedStemFilter(stemfn)
+    return chain
+
+
+def polish_analyzer(folded: bool = False):
+    """Tokenize, lowercase, Carrot2/Lucene stopwords, guarded Stempel.
+
+    The folded variant folds diacritics *before* stemming: measured on
+    diacritic-less queries it finds more than stemming first (see notes).
+    """
+    return _chain(polish_stopwords(), stem_pl, folded=folded)
+
+
+def english_analyzer(folded: bool = False):
+    """Tokenize, drop possessives, lowercase, English stopwords, Porter2."""
+    return _chain(ENGLISH_STOPWORDS, stem_en, folded=folded, possessive=True)
+
+
+def plain_analyzer():
+    """For text in other languages: tokens lowercased and folded, no stemming."""
+    return _chain(frozenset(), None, folded=True)
+
+
+def keyword_analyzer():
+    """For filter fields (place, source): one token, lowercased and folded."""
+    from whoosh.analysis import IDTokenizer
+
+    return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+ANALYZERS = {
+    "pl": polish_analyzer,
+    "en": english_analyzer,
+}
+
+
+def analyze(text: str, lang: str, folded: bool = False) -> list[str]:
+    """Terms the index holds for ``text`` in language ``lang`` (for tests and tools)."""
+    make = ANALYZERS.get(lang)
+    analyzer = make(folded) if make else plain_analyzer()
+    return [t.text for t in analyzer(text)]

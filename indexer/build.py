@@ -1,0 +1,180 @@
+"""``prasa reindex``: read sources, extract items, write the index incrementally or in full."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+
+from .extract import ExtractError, extract
+from .items import Item
+from .readers import Problem, Record, read_file, walk
+from .schema import to_document
+from .store import (
+    current_generation,
+    discard,
+    new_generation,
+    open_index,
+    publish,
+    reindex_lock,
+    write_last_reindex,
+)
+
+BATCH = 250  # records per task sent to an extraction process
+WRITER_MB = 256  # Whoosh's in-memory posting buffer per writer process
+
+
+@dataclass
+class Summary:
+    """What a reindex did; ``failed`` lists each problem with its path and reason."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    missing_sources: list[str] = field(default_factory=list)
+    documents: int = 0
+    seconds: float = 0.0
+    full: bool = False
+    finished_at: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False only when a source could not be read at all."""
+        return not self.missing_sources
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["failed"] = [{"path": p.path, "reason": p.reason} for p in self.failed]
+        return data
+
+
+def _extract_one(record: Record, reference: dt.date | None) -> Item | Problem:
+    try:
+        return extract(record, reference)
+    except ExtractError as e:
+        return Problem(_where(record), str(e))
+    except Exception as e:  # an extractor bug must not lose the other items
+        return Problem(_where(record), f"extraction failed: {type(e).__name__}: {e}")
+
+
+def _where(record: Record) -> str:
+    return f"{record.path}:{record.key}" if record.key else record.path
+
+
+def _extract_batch(args: tuple[list[Record], dt.date | None]) -> list[Item | Problem]:
+    records, reference = args
+    return [_extract_one(r, reference) for r in records]
+
+
+def read_items(sources: Iterable[Path], reference: dt.date | None = None,
+               jobs: int = 1) -> Iterator[Item | Problem]:
+    """Every item (or problem) under ``sources``, extracted in ``jobs`` processes."""
+    stream = (r for source in sources for path in walk(source) for r in read_file(path))
+    if jobs <= 1:
+        for entry in stream:
+            yield entry if isinstance(entry, Problem) else _extract_one(entry, reference)
+        return
+    problems: list[Problem] = []
+
+    def batches():
+        while True:
+            batch = []
+            for entry in islice(stream, BATCH):
+                (problems if isinstance(entry, Problem) else batch).append(entry)
+            if not batch and not problems:
+                return
+            yield batch, reference
+
+    with get_context("fork").Pool(jobs) as pool:
+        for results in pool.imap(_extract_batch, batches()):
+            yield from problems
+            problems.clear()
+            yield from results
+    yield from problems
+
+
+def _known_items(ix) -> dict[str, tuple[str, str]]:
+    """id -> (content hash, path) of what the index holds."""
+    with ix.reader() as reader:
+        return {f["id"]: (f.get("content_hash", ""), f.get("path", "")) for f in reader.all_stored_fields()}
+
+
+def _is_gone(path: str, roots: list[Path]) -> bool:
+    """Was this item's file scanned this time (so absence means deletion), or removed?"""
+    if not os.path.exists(path):
+        return True
+    resolved = Path(path).resolve()
+    return any(resolved == r or r in resolved.parents for r in roots)
+
+
+def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: int = 1,
+            reference: dt.date | None = None,
+            progress: Callable[[int], None] | None = None) -> Summary:
+    """Bring the index at ``index_dir`` up to date with ``sources``.
+
+    Incremental by default (content hashes decide what is rewritten); ``full``
+    builds a new generation and swaps it in only once it is complete.
+    """
+    started = time.monotonic()
+    summary = Summary(full=full)
+    summary.missing_sources = [str(s) for s in sources if not Path(s).exists()]
+    readable = [Path(s) for s in sources if Path(s).exists()]
+    with reindex_lock(index_dir):
+        fresh = full or current_generation(index_dir) is None
+        gen, ix = new_generation(index_dir) if fresh else (None, open_index(index_dir))
+        known = {} if fresh else _known_items(ix)
+        writer = ix.writer(procs=jobs, multisegment=True, limitmb=WRITER_MB) if fresh and jobs > 1 \
+            else ix.writer(limitmb=WRITER_MB)
+        try:
+            seen = _write(writer, read_items(readable, reference, jobs), known, summary, progress)
+            roots = [p.resolve() for p in readable]
+            for item_id, (_hash, path) in known.items():
+                if item_id not in seen and _is_gone(path, roots):
+                    writer.delete_by_term("id", item_id)
+                    summary.deleted += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            if gen is not None:
+                discard(gen)
+            raise
+        if gen is not None:
+            publish(index_dir, gen)
+        summary.documents = open_index(index_dir).doc_count()
+        summary.seconds = round(time.monotonic() - started, 2)
+        summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        write_last_reindex(index_dir, summary.to_dict())
+    return summary
+
+
+def _write(writer, entries: Iterator[Item | Problem], known: dict, summary: Summary,
+           progress: Callable[[int], None] | None) -> set[str]:
+    """Add or update each item; returns the ids seen."""
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if progress:
+            progress(n)
+        if isinstance(entry, Problem):
+            summary.failed.append(entry)
+            continue
+        if entry.id in seen:
+            summary.failed.append(Problem(entry.path, f"duplicate id {entry.id!r} skipped"))
+            continue
+        seen.add(entry.id)
+        old = known.get(entry.id)
+        if old and old[0] == entry.content_hash:
+            summary.unchanged += 1
+        elif old:
+            writer.update_document(**to_document(entry))
+            summary.updated += 1
+        else:
+            writer.add_document(**to_document(entry))
+            summary.added += 1
+    return seen

@@ -1,0 +1,209 @@
+"""The bilingual organization registry and the matcher that finds its entries in text.
+
+Names match as token sequences with an inflection-tolerant comparison rather
+than through Stempel: Stempel's stems of one name differ between case forms
+(measured: narodów -> narodowić, narody -> narć, grupa -> gru, interpolu ->
+interp), so stem equality would miss most inflected names.  Two tokens match
+when, after lowercasing and folding diacritics, they share a prefix and differ
+only in an inflectional ending or a stem-final alternation (Unia/Unii,
+Rada/Radzie, Europa/Europie).  Acronyms match case-sensitively, with Polish
+hyphenated endings (ONZ-u, PiS-u).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .analysis import fold
+
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
+_HYPHEN_ENDING = re.compile(r"^(?P<base>[^\W_]+)-(?P<end>[a-ząćęłńóśźż]{1,4})$")
+
+# Folded inflectional endings, including those after a stem-final alternation
+# (Rada -> Radzie, Polska -> Polsce), and English plural/possessive ones.
+_ENDINGS = frozenset(
+    "a u e y i o ie em om owi ach ami ow mi ze zie cie rze dze sie nie ce ci"
+    " iem ego emu ej ym ych ymi iej iego iemu ich im imi s es".split()
+)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """One registry entry; ``en``/``pl`` hold names, the label first."""
+
+    id: str
+    en: tuple[str, ...]
+    pl: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
+    parent: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        names = self.pl if lang == "pl" else self.en
+        names = names or self.en or self.pl
+        return names[0] if names else self.id.upper()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An organization found in text: its id and the character span."""
+
+    org: str
+    start: int
+    end: int
+    text: str
+
+
+def _norm(token: str) -> str:
+    return fold(token.lower())
+
+
+def _inflected_match(text_tok: str, name_tok: str) -> bool:
+    """Do two normalized tokens look like forms of one word?"""
+    if text_tok == name_tok:
+        return True
+    if min(len(text_tok), len(name_tok)) <= 3:  # "ds", "w", "of", "ue": exact or word+ending
+        return len(name_tok) == 3 and text_tok.startswith(name_tok) and text_tok[3:] in _ENDINGS
+    prefix = len(os.path.commonprefix([text_tok, name_tok]))
+    # the name word, less at most two final letters, plus an ending
+    return prefix >= 3 and len(name_tok) - prefix <= 2 and (
+        text_tok[prefix:] in _ENDINGS or prefix == len(text_tok)
+    )
+
+
+@dataclass
+class _Pattern:
+    org: str
+    words: tuple[str, ...]
+    capitalized: bool  # a one-word name must be capitalized in the text
+
+
+@dataclass
+class Registry:
+    """Organizations by id, with a matcher built once for the name patterns."""
+
+    orgs: dict[str, Organization]
+    _names: dict[str, list[_Pattern]] = field(default_factory=dict, repr=False)
+    _acronyms: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for org in self.orgs.values():
+            for name in {*org.en, *org.pl}:
+                words = tuple(_norm(t) for t in _TOKEN.findall(name))
+                if words:
+                    pattern = _Pattern(org.id, words, capitalized=len(words) == 1)
+                    self._names.setdefault(words[0][:3], []).append(pattern)
+            for acronym in org.acronyms:
+                self._acronyms[tuple(_TOKEN.findall(acronym))] = org.id
+        for patterns in self._names.values():
+            patterns.sort(key=lambda p: -len(p.words))
+
+    def __contains__(self, org_id: str) -> bool:
+        return org_id in self.orgs
+
+    def label(self, org_id: str, lang: str = "en") -> str:
+        org = self.orgs.get(org_id)
+        return org.label(lang) if org else org_id
+
+    def resolve(self, text: str) -> str | None:
+        """The id a user means by ``text``: an id, an acronym or a name."""
+        text = text.strip()
+        if text.lower() in self.orgs:
+            return text.lower()
+        mentions = self.find(text)
+        if len(mentions) == 1 and mentions[0].end - mentions[0].start >= len(text) - 1:
+            return mentions[0].org
+        for acronym, org_id in self._acronyms.items():
+            if " ".join(acronym).lower() == text.lower():
+                return org_id
+        return None
+
+    def find(self, text: str, acronyms: bool = True) -> list[Mention]:
+        """All mentions in ``text``, longest match first, non-overlapping."""
+        tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        normalized = [_norm(t) for t, _, _ in tokens]
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            length, org = self._match_at(tokens, normalized, i, acronyms)
+            if length:
+                start, end = tokens[i][1], tokens[i + length - 1][2]
+                found.append(Mention(org, start, end, text[start:end]))
+                i += length
+            else:
+                i += 1
+        return found
+
+    def ids(self, text: str, acronyms: bool = True) -> list[str]:
+        """Distinct ids mentioned in ``text``, in order of first mention."""
+        return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
+
+    def _match_at(self, tokens, normalized, i, acronyms) -> tuple[int, str]:
+        best = (0, "")
+        for pattern in self._names.get(normalized[i][:3], ()):
+            n = len(pattern.words)
+            if n <= best[0] or i + n > len(tokens):
+                continue
+            if pattern.capitalized and not tokens[i][0][:1].isupper():
+                continue
+            if all(_inflected_match(normalized[i + k], w) for k, w in enumerate(pattern.words)):
+                best = (n, pattern.org)
+        if acronyms:
+            best = max(best, self._acronym_at(tokens, i), key=lambda b: b[0])
+        return best
+
+    def _acronym_at(self, tokens, i) -> tuple[int, str]:
+        for n in (2, 1):
+            words = [t for t, _, _ in tokens[i : i + n]]
+            if len(words) < n:
+                continue
+            last = _HYPHEN_ENDING.match(words[-1])
+            if last:
+                words[-1] = last.group("base")
+            org = self._acronyms.get(tuple(words))
+            if org:
+                return n, org
+        return 0, ""
+
+
+def _read_entries(text: str) -> list[Organization]:
+    data = tomllib.loads(text)
+    entries = []
+    for raw in data.get("org", []):
+        if "id" not in raw:
+            raise ValueError(f"registry entry without an id: {raw!r}")
+        entries.append(
+            Organization(
+                id=str(raw["id"]).lower(),
+                en=tuple(raw.get("en", ())),
+                pl=tuple(raw.get("pl", ())),
+                acronyms=tuple(raw.get("acronyms", ())),
+                parent=raw.get("parent"),
+            )
+        )
+    return entries
+
+
+def load_registry(extra: tuple[str, ...] = ()) -> Registry:
+    """The bundled registry, extended or overridden (same id) by ``extra`` TOML files."""
+    bundled = resources.files("indexer.data").joinpath("organizations.toml").read_text("utf-8")
+    orgs = {o.id: o for o in _read_entries(bundled)}
+    for path in extra:
+        orgs.update((o.id, o) for o in _read_entries(Path(path).read_text("utf-8")))
+    return Registry(orgs)
+
+
+@lru_cache(maxsize=4)
+def _cached_registry(extra: tuple[str, ...]) -> Registry:
+    return load_registry(extra)
+
+
+def registry() -> Registry:
+    """The process-wide registry: bundled plus the files listed in ``PRASA_ORGS``."""
+    extra = tuple(p for p in os.environ.get("PRASA_ORGS", "").split(os.pathsep) if p)
+    return _cached_registry(extra)

@@ -1,0 +1,184 @@
+"""Reading press items from files: format sniffing, decoding, streaming records.
+
+Like sqlite-utils' ``rows_from_file``, each reader yields plain records (dicts
+with at least ``body``), plus ``Problem`` entries for what could not be read,
+so one bad line or file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a single file larger than this is refused
+MAX_ITEM_CHARS = 2_000_000  # an item body beyond this is cut (and the cut reported)
+
+TEXT_SUFFIXES = (".txt", ".text")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json", ".json.gz")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be read: where, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class Record:
+    """One raw item as read, before field extraction."""
+
+    fields: dict
+    path: str
+    key: str  # unique within the path: line number or chunk number
+
+
+def sniff(path: Path) -> str | None:
+    """``text``, ``jsonl`` or None (not a press item file) from the name, then the content."""
+    name = path.name.lower()
+    if name.startswith(".") or name.lower().startswith("readme"):
+        return None
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    if "." not in name:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(512).lstrip()
+        except OSError:
+            return None
+        return "jsonl" if head.startswith(b"{") else "text"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8, Windows-1250 or ISO-8859-2, detected: (text, encoding).
+
+    charset_normalizer picks among the encodings Polish archives use; it often
+    mistakes one of the two Central European single-byte encodings for the
+    other, so those are told apart by bytes: 0x80-0x9F are control codes in
+    ISO-8859-2 but letters and quotes in Windows-1250, and ą ś ź Ą Ś Ź sit at
+    different code points in the two.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=["utf_8", "utf_16", "cp1250", "iso8859_2"]).best()
+    encoding = best.encoding if best else "cp1250"
+    if encoding in ("cp1250", "iso8859_2"):
+        encoding = _central_european(data)
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def _central_european(data: bytes) -> str:
+    if any(0x80 <= b <= 0x9F for b in data):
+        return "cp1250"
+    iso_letters = sum(data.count(b) for b in (0xB1, 0xB6, 0xBC, 0xA1, 0xA6, 0xAC))
+    return "iso8859_2" if iso_letters else "cp1250"
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
+    with open(path, "rb") as f:
+        data = f.read()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def read_text_file(path: Path) -> Iterator[Record | Problem]:
+    """A raw wire text file: one item, or several separated by ``---`` lines."""
+    text, _encoding = decode(_read_bytes(path))
+    text = text.replace("\r\n", "\n").replace("\x00", "")
+    chunks = [c.strip() for c in _split_items(text)]
+    chunks = [c for c in chunks if c]
+    if not chunks:
+        yield Problem(str(path), "no text")
+    for n, chunk in enumerate(chunks):
+        key = "" if len(chunks) == 1 else str(n + 1)
+        yield Record({"body": chunk}, str(path), key)
+
+
+def _split_items(text: str) -> list[str]:
+    chunks, current = [], []
+    for line in text.split("\n"):
+        if line.strip() == "---":
+            chunks.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    chunks.append("\n".join(current))
+    return chunks
+
+
+def read_jsonl_file(path: Path) -> Iterator[Record | Problem]:
+    """JSON Lines (plain or gzip'd); a JSON array file is accepted too."""
+    text, _encoding = decode(_read_bytes(path))
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            rows = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            yield Problem(str(path), f"invalid JSON: {e}")
+            return
+        lines = [(n + 1, row) for n, row in enumerate(rows)]
+    else:
+        lines = _json_lines(text, path)
+    for n, row in lines:
+        if isinstance(row, Problem):
+            yield row
+        elif not isinstance(row, dict):
+            yield Problem(f"{path}:{n}", f"expected a JSON object, got {type(row).__name__}")
+        else:
+            yield Record(row, str(path), str(n))
+
+
+def _json_lines(text: str, path: Path) -> Iterator[tuple[int, object]]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as e:
+            yield n, Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
+
+
+READERS = {"text": read_text_file, "jsonl": read_jsonl_file}
+
+
+def read_file(path: Path) -> Iterator[Record | Problem]:
+    """Records of one file; an unreadable file becomes one Problem."""
+    fmt = sniff(path)
+    if fmt is None:
+        return
+    try:
+        yield from READERS[fmt](path)
+    except (OSError, ValueError, EOFError, gzip.BadGzipFile) as e:
+        yield Problem(str(path), f"cannot read: {e}")
+
+
+def walk(source: Path) -> Iterator[Path]:
+    """Item files under ``source`` (a file or a folder, walked recursively, sorted)."""
+    if source.is_file():
+        yield source
+        return
+    for root, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if sniff(path):
+                yield path

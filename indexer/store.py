@@ -1,0 +1,132 @@
+"""The index folder on disk: generations, the atomic swap, and the reindex lock.
+
+Layout of an index folder::
+
+    CURRENT            name of the generation being served
+    gen-<time>-<pid>/  a Whoosh index
+    reindex.lock       held by the running reindex
+    last-reindex.json  the summary of the last finished reindex
+
+A full reindex writes a new generation and then replaces ``CURRENT`` with
+``os.replace`` (atomic on POSIX), so readers see either the old index or the new
+one, never a half-built one; a crash leaves ``CURRENT`` pointing at the old one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .schema import build_schema
+
+DEFAULT_INDEX = "prasa-index"
+KEEP_GENERATIONS = 2  # the current one and the one before (open searchers may still read it)
+
+
+class IndexMissing(FileNotFoundError):
+    """There is no index at the given folder yet."""
+
+
+class IndexBusy(RuntimeError):
+    """Another reindex holds the lock."""
+
+
+def default_index_dir() -> Path:
+    """``$PRASA_INDEX``, else ``./prasa-index``."""
+    return Path(os.environ.get("PRASA_INDEX") or DEFAULT_INDEX)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    try:
+        name = (Path(index_dir) / "CURRENT").read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = Path(index_dir) / name
+    return gen if name and gen.is_dir() else None
+
+
+def open_index(index_dir: Path | str | None = None):
+    """Open the generation being served, read-only use (schema from code, not the pickle)."""
+    index_dir = Path(index_dir) if index_dir else default_index_dir()
+    gen = current_generation(index_dir)
+    if gen is None or not whoosh_index.exists_in(str(gen)):
+        raise IndexMissing(f"no index at {index_dir} (run `prasa reindex` first)")
+    return whoosh_index.open_dir(str(gen), schema=build_schema())
+
+
+def new_generation(index_dir: Path):
+    """Create an empty index in a fresh generation folder (not yet served)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    gen = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    gen.mkdir()
+    return gen, whoosh_index.create_in(str(gen), build_schema())
+
+
+def publish(index_dir: Path, gen: Path) -> None:
+    """Serve ``gen`` from now on (atomic), then drop generations no longer needed."""
+    tmp = index_dir / "CURRENT.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(gen.name)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / "CURRENT")
+    _prune(index_dir, keep=gen)
+
+
+def _prune(index_dir: Path, keep: Path) -> None:
+    gens = sorted(
+        (p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def discard(gen: Path) -> None:
+    """Remove a generation that was never published (a failed build)."""
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+@contextmanager
+def reindex_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the folder's reindex lock; raise IndexBusy if another reindex has it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "reindex.lock", "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise IndexBusy(
+                f"another reindex of {index_dir} is running ({holder}); try again when it ends"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def write_last_reindex(index_dir: Path, summary: dict) -> None:
+    tmp = index_dir / "last-reindex.json.tmp"
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, index_dir / "last-reindex.json")
+
+
+def read_last_reindex(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(index_dir) / "last-reindex.json").read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
