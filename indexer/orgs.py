@@ -90,6 +90,7 @@ class Registry:
     orgs: dict[str, Organization]
     _names: dict[str, list[_Pattern]] = field(default_factory=dict, repr=False)
     _acronyms: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _acronyms_upper: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for org in self.orgs.values():
@@ -99,7 +100,10 @@ class Registry:
                     pattern = _Pattern(org.id, words, capitalized=len(words) == 1)
                     self._names.setdefault(words[0][:3], []).append(pattern)
             for acronym in org.acronyms:
-                self._acronyms[tuple(_TOKEN.findall(acronym))] = org.id
+                key = tuple(_TOKEN.findall(acronym))
+                self._acronyms[key] = org.id
+                if len(acronym) >= 3:
+                    self._acronyms_upper.setdefault(tuple(w.upper() for w in key), org.id)
         for patterns in self._names.values():
             patterns.sort(key=lambda p: -len(p.words))
 
@@ -115,22 +119,23 @@ class Registry:
         text = text.strip()
         if text.lower() in self.orgs:
             return text.lower()
-        mentions = self.find(text)
+        mentions = self.find(text, any_case=True)
         if len(mentions) == 1 and mentions[0].end - mentions[0].start >= len(text) - 1:
             return mentions[0].org
-        for acronym, org_id in self._acronyms.items():
-            if " ".join(acronym).lower() == text.lower():
-                return org_id
         return None
 
-    def find(self, text: str, acronyms: bool = True) -> list[Mention]:
-        """All mentions in ``text``, longest match first, non-overlapping."""
+    def find(self, text: str, acronyms: bool = True, any_case: bool = False) -> list[Mention]:
+        """All mentions in ``text``, longest match first, non-overlapping.
+
+        ``any_case`` also matches acronyms of three or more letters typed in
+        lower case ("obwe"), as users type queries.
+        """
         tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         normalized = [_norm(t) for t, _, _ in tokens]
         found: list[Mention] = []
         i = 0
         while i < len(tokens):
-            length, org = self._match_at(tokens, normalized, i, acronyms)
+            length, org = self._match_at(tokens, normalized, i, acronyms, any_case)
             if length:
                 start, end = tokens[i][1], tokens[i + length - 1][2]
                 found.append(Mention(org, start, end, text[start:end]))
@@ -143,7 +148,7 @@ class Registry:
         """Distinct ids mentioned in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
 
-    def _match_at(self, tokens, normalized, i, acronyms) -> tuple[int, str]:
+    def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str]:
         best = (0, "")
         for pattern in self._names.get(normalized[i][:3], ()):
             n = len(pattern.words)
@@ -154,10 +159,10 @@ class Registry:
             if all(_inflected_match(normalized[i + k], w) for k, w in enumerate(pattern.words)):
                 best = (n, pattern.org)
         if acronyms:
-            best = max(best, self._acronym_at(tokens, i), key=lambda b: b[0])
+            best = max(best, self._acronym_at(tokens, i, any_case), key=lambda b: b[0])
         return best
 
-    def _acronym_at(self, tokens, i) -> tuple[int, str]:
+    def _acronym_at(self, tokens, i, any_case=False) -> tuple[int, str]:
         for n in (2, 1):
             words = [t for t, _, _ in tokens[i : i + n]]
             if len(words) < n:
@@ -166,6 +171,8 @@ class Registry:
             if last:
                 words[-1] = last.group("base")
             org = self._acronyms.get(tuple(words))
+            if not org and any_case:
+                org = self._acronyms_upper.get(tuple(w.upper() for w in words))
             if org:
                 return n, org
         return 0, ""

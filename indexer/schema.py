@@ -37,11 +37,11 @@ def build_schema() -> Schema:
         content_hash=STORED(),
         doc=STORED(),  # JSON of the item's fields for display
         title_pl=_text(polish_analyzer()),
-        body_pl=_text(polish_analyzer()),
+        body_pl=_text(polish_analyzer(), spelling=True),
         title_plf=_text(polish_analyzer(folded=True)),
         body_plf=_text(polish_analyzer(folded=True)),
         title_en=_text(english_analyzer()),
-        body_en=_text(english_analyzer()),
+        body_en=_text(english_analyzer(), spelling=True),
         title_enf=_text(english_analyzer(folded=True)),
         body_enf=_text(english_analyzer(folded=True)),
         title_xx=_text(plain_analyzer()),

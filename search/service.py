@@ -1,0 +1,236 @@
+"""The search service: opens the index read-only, follows reindexes, answers searches.
+
+One ``SearchService`` per process.  Whoosh searchers are not shared between
+threads, so each thread keeps its own; the facet arrays are shared (read-only)
+and rebuilt once per index generation.  A finished reindex (a new generation
+folder or a new Whoosh commit) is picked up on the next request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from indexer import (
+    IndexMissing,
+    default_index_dir,
+    item_from_stored,
+    open_index,
+    read_last_reindex,
+    registry,
+)
+from indexer.analysis import english_analyzer, plain_analyzer, polish_analyzer
+from indexer.store import current_generation
+
+from .facets import Columns, count_facets, date_range_mask
+from .highlight import snippet, title_html
+from .query import limit_expansions, make_parser, parse_query
+from .request import SearchRequest
+from .suggest import suggest
+
+SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
+_FIELD_SUFFIXES = {"pl": ("pl", "plf"), "en": ("en", "enf"), "other": ("xx",)}
+_ANALYZERS = {
+    "pl": polish_analyzer(), "plf": polish_analyzer(folded=True),
+    "en": english_analyzer(), "enf": english_analyzer(folded=True), "xx": plain_analyzer(),
+}
+
+
+@dataclass
+class SearchResult:
+    """The public result shape, identical for ``prasa search --json`` and ``/api/search``."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    hits: list[dict] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notice: str | None = None
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query, "total": self.total, "page": self.page,
+            "per_page": self.per_page, "pages": self.pages, "sort": self.sort,
+            "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
+            "notice": self.notice, "took_ms": self.took_ms,
+        }
+
+
+class _Generation:
+    """An opened index generation with its facet arrays."""
+
+    def __init__(self, index_dir: Path):
+        self.path = current_generation(index_dir)
+        self.ix = open_index(index_dir)
+        self.parser = make_parser(self.ix.schema)
+        self.version = self.ix.latest_generation()
+        with self.ix.reader() as reader:
+            self.columns = Columns.load(reader)
+
+
+class SearchService:
+    """Search one index folder; safe to call from many threads."""
+
+    def __init__(self, index_dir: Path | str | None = None):
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self.registry = registry()
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._local = threading.local()
+
+    # -- index lifecycle ---------------------------------------------------
+    def _current(self) -> _Generation:
+        gen = self._generation
+        stale = gen is None or current_generation(self.index_dir) != gen.path \
+            or gen.ix.latest_generation() != gen.version
+        if stale:
+            with self._lock:
+                gen = self._generation
+                if gen is None or current_generation(self.index_dir) != gen.path \
+                        or gen.ix.latest_generation() != gen.version:
+                    self._generation = gen = _Generation(self.index_dir)
+        return gen
+
+    def _searcher(self, gen: _Generation):
+        local = self._local
+        if getattr(local, "generation", None) is not gen:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = gen.ix.searcher()
+            local.generation = gen
+        return local.searcher
+
+    def ready(self) -> bool:
+        try:
+            self._current()
+            return True
+        except IndexMissing:
+            return False
+
+    # -- searching -----------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        gen = self._current()
+        searcher = self._searcher(gen)
+        parsed = parse_query(request.q, gen.parser, self.registry)
+        q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema)
+        notice = parsed.notice or expansion_note
+
+        cols = gen.columns
+        docs = np.fromiter(q.docs(searcher), dtype=np.int64)
+        docs = docs[cols.live[docs]] if len(docs) else docs
+        if request.date_from or request.date_to:
+            docs = docs[date_range_mask(cols, docs, request.date_from, request.date_to)]
+        selections = {"language": request.languages, "organization": request.organizations,
+                      "source": request.sources, "date": request.dates}
+        final, facets = count_facets(cols, docs, selections, request.ui_lang, self.registry.label)
+
+        result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
+                              per_page=request.per_page, sort=request.sort, notice=notice)
+        result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
+        page_docs = self._page(searcher, q, final, request, filtered=len(final) != len(docs))
+        result.hits = self._hits(searcher, q, page_docs, request.ui_lang)
+        if result.total < SUGGEST_BELOW and parsed.words:
+            result.suggestion = suggest(searcher, parsed.words)
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _page(self, searcher, q, final: np.ndarray, request: SearchRequest, filtered: bool):
+        start, stop = request.offset, request.offset + request.per_page
+        if not len(final) or start >= len(final):
+            return []
+        if request.sort != "relevance" or q.__class__.__name__ == "Every":
+            day = self._current().columns.day[final]
+            # undated items last in both directions; ties broken by document number
+            key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
+            order = np.lexsort((final, key if request.sort == "oldest" else -key))
+            return [int(d) for d in final[order][start:stop]]
+        allowed = set(final.tolist()) if filtered else None
+        results = searcher.search(q, limit=stop, filter=allowed)
+        return [hit.docnum for hit in results[start:stop]]
+
+    def _hits(self, searcher, q, docnums: list[int], ui_lang: str) -> list[dict]:
+        terms: dict[str, set[str]] = {}
+        for fieldname, btext in q.existing_terms(searcher.reader(), expand=True):
+            suffix = fieldname.rsplit("_", 1)[-1]
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            terms.setdefault(suffix, set()).add(text)
+        hits = []
+        for docnum in docnums:
+            item = item_from_stored(searcher.stored_fields(docnum))
+            lang = item.language if item.language in _FIELD_SUFFIXES else "other"
+            analyzers = [(_ANALYZERS[s], terms.get(s, set())) for s in _FIELD_SUFFIXES[lang]]
+            hits.append(self._hit(item, analyzers, ui_lang))
+        return hits
+
+    def _hit(self, item, analyzers, ui_lang: str) -> dict:
+        return {
+            "id": item.id,
+            "title": item.title,
+            "title_html": title_html(item.title, analyzers),
+            "snippet": snippet(item.body, analyzers),
+            "date": item.date,
+            "date_precision": item.date_precision,
+            "language": item.language,
+            "source": item.source,
+            "cited_sources": item.cited_sources,
+            "place": item.place,
+            "url": item.url,
+            "organizations": [{"id": o, "label": self.registry.label(o, ui_lang)}
+                              for o in item.organizations],
+        }
+
+    # -- items and stats -------------------------------------------------------
+    def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
+        """One item with its full text, or None."""
+        gen = self._current()
+        searcher = self._searcher(gen)
+        docnum = searcher.document_number(id=item_id)
+        if docnum is None:
+            return None
+        item = item_from_stored(searcher.stored_fields(docnum))
+        data = self._hit(item, [], ui_lang)
+        data.pop("title_html")
+        data.pop("snippet")
+        data["body"] = item.body
+        data["path"] = item.path
+        return data
+
+    def stats(self) -> dict:
+        """Document counts by language, source, organization and year."""
+        gen = self._current()
+        cols = gen.columns
+        docs = cols.live_docs()
+
+        def counts(codes, values, all_docs=False):
+            picked = codes if all_docs else codes[docs]
+            n = np.bincount(picked, minlength=len(values)) if len(picked) else [0] * len(values)
+            return {v: int(c) for v, c in sorted(zip(values, n, strict=True), key=lambda x: -x[1]) if c and v}
+
+        flat, _ = cols.org_codes(docs)
+        years = cols.ym[docs] // 100
+        return {
+            "documents": int(len(docs)),
+            "languages": counts(cols.lang, cols.lang_values),
+            "sources": counts(cols.source, cols.source_values),
+            "organizations": counts(flat, cols.org_values, all_docs=True),
+            "years": {str(y): int(c) for y, c in zip(*np.unique(years[years > 0], return_counts=True), strict=True)},
+        }
+
+    def health(self) -> dict:
+        last = read_last_reindex(self.index_dir) or {}
+        gen = self._current()
+        return {"status": "ok", "documents": int(gen.columns.live.sum()),
+                "last_reindex": last.get("finished_at"), "generation": gen.path.name if gen.path else None}
