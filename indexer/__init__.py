@@ -4,16 +4,17 @@ The public face: what the CLI, the search side and the tests use.
 """
 
 from .analysis import analyze
-from .build import Summary, read_items, reindex
+from .build import Summary, prepare_items, reindex
 from .extract import extract
 from .items import Item
 from .orgs import Organization, Registry, registry
 from .readers import Problem, read_file
 from .schema import build_schema, item_from_stored
 from .store import IndexBusy, IndexMissing, default_index_dir, open_index, read_last_reindex
+from .vocab import Vocabulary
 
 __all__ = [
-    "Item", "Organization", "Problem", "Registry", "Summary", "IndexBusy", "IndexMissing",
+    "Item", "Organization", "Vocabulary", "Problem", "Registry", "Summary", "IndexBusy", "IndexMissing",
     "analyze", "build_schema", "default_index_dir", "extract", "item_from_stored",
-    "open_index", "read_file", "read_items", "read_last_reindex", "registry", "reindex",
+    "open_index", "prepare_items", "read_file", "read_last_reindex", "registry", "reindex",
 ]

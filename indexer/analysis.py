@@ -10,8 +10,7 @@ only hold references to module-level functions, which pickle by name.
 from __future__ import annotations
 
 import os
-import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from whoosh.analysis import (
@@ -21,6 +20,7 @@ from whoosh.analysis import (
     RegexTokenizer,
     StopFilter,
 )
+from whoosh.fields import TEXT
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
@@ -92,12 +92,6 @@ def fold(text: str) -> str:
     return text.translate(accent_map) if not text.isascii() else text
 
 
-def fold_nfkd(text: str) -> str:
-    """Fold via NFKD plus ł, for strings outside an analyzer chain."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 class HyphenPartsFilter(Filter):
     """After a hyphenated token, also emit its parts at the following positions.
 
@@ -166,7 +160,7 @@ class GuardedStemFilter(Filter):
             yield t
 
 
-def _chain(stopwords, stemfn, *, folded: bool, possessive: bool = False):
+def _chain(stopwords, stemfn, *, folded: bool = False, possessive: bool = False):
     chain = RegexTokenizer(TOKEN_PATTERN) | HyphenPartsFilter()
     if possessive:
         chain = chain | PossessiveFilter()
@@ -178,18 +172,14 @@ def _chain(stopwords, stemfn, *, folded: bool, possessive: bool = False):
     return chain
 
 
-def polish_analyzer(folded: bool = False):
-    """Tokenize, lowercase, Carrot2/Lucene stopwords, guarded Stempel.
-
-    The folded variant folds diacritics *before* stemming: measured on
-    diacritic-less queries it finds more than stemming first (see notes).
-    """
-    return _chain(polish_stopwords(), stem_pl, folded=folded)
+def polish_analyzer():
+    """Tokenize, lowercase, Carrot2/Lucene stopwords, guarded Stempel."""
+    return _chain(polish_stopwords(), stem_pl)
 
 
-def english_analyzer(folded: bool = False):
+def english_analyzer():
     """Tokenize, drop possessives, lowercase, English stopwords, Porter2."""
-    return _chain(ENGLISH_STOPWORDS, stem_en, folded=folded, possessive=True)
+    return _chain(ENGLISH_STOPWORDS, stem_en, possessive=True)
 
 
 def plain_analyzer():
@@ -204,14 +194,66 @@ def keyword_analyzer():
     return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-ANALYZERS = {
-    "pl": polish_analyzer,
-    "en": english_analyzer,
+# Per language: (the chain up to and without the stemmer, the stemmer).
+_PRE_CHAINS = {
+    "pl": (lambda: _chain(polish_stopwords(), None), stem_pl),
+    "en": (lambda: _chain(ENGLISH_STOPWORDS, None, possessive=True), stem_en),
+    "xx": (lambda: _chain(frozenset(), None, folded=True), None),
 }
+ANALYZERS = {"pl": polish_analyzer, "en": english_analyzer, "xx": plain_analyzer}
 
 
-def analyze(text: str, lang: str, folded: bool = False) -> list[str]:
+@cache
+def _pre_chain(lang: str):
+    make, stemfn = _PRE_CHAINS[lang]
+    return make(), stemfn
+
+
+class Postings(list):
+    """A field value analyzed ahead of time: Whoosh's (btext, freq, weight, positions) rows.
+
+    Indexing workers analyze and encode text in parallel; the Whoosh writer then
+    only files these rows (see ``PreanalyzedTEXT``).
+    """
+
+    length = 0
+
+
+def preanalyze(text: str, lang: str, fieldformat, words: set | None = None) -> Postings:
+    """Analyze ``text`` once with the language's chain; collect its surface words in ``words``.
+
+    Produces exactly what the field's analyzer would (same filters, then the
+    same stemmer), in the encoded form Whoosh's writer expects.
+    """
+    chain, stemfn = _pre_chain(lang)
+    positions: dict[str, list[int]] = {}
+    for t in chain(text, positions=True):
+        word = t.text
+        if words is not None and word.isalpha():
+            words.add(word)
+        term = word if stemfn is None or t.keyword else stemfn(word)
+        positions.setdefault(term, []).append(t.pos)
+    out = Postings()
+    encode = fieldformat.encode
+    for term, poslist in positions.items():
+        out.append((term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)))
+        out.length += len(poslist)
+    return out
+
+
+class PreanalyzedTEXT(TEXT):
+    """A TEXT field that also accepts ``Postings`` built by ``preanalyze``.
+
+    Queries still go through ``self.analyzer``, the same filters and stemmer.
+    """
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value)
+        return super().index(value, **kwargs)
+
+
+def analyze(text: str, lang: str) -> list[str]:
     """Terms the index holds for ``text`` in language ``lang`` (for tests and tools)."""
-    make = ANALYZERS.get(lang)
-    analyzer = make(folded) if make else plain_analyzer()
+    analyzer = ANALYZERS.get(lang, plain_analyzer)()
     return [t.text for t in analyzer(text)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -12,9 +13,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .extract import ExtractError, extract
-from .items import Item
 from .readers import Problem, Record, read_file, walk
-from .schema import to_document
+from .schema import field_lang, to_document
 from .store import (
     current_generation,
     discard,
@@ -24,6 +24,7 @@ from .store import (
     reindex_lock,
     write_last_reindex,
 )
+from .vocab import Vocabulary
 
 BATCH = 250  # records per task sent to an extraction process
 WRITER_MB = 256  # Whoosh's in-memory posting buffer per writer process
@@ -38,6 +39,7 @@ class Summary:
     deleted: int = 0
     unchanged: int = 0
     failed: list[Problem] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
     missing_sources: list[str] = field(default_factory=list)
     documents: int = 0
     seconds: float = 0.0
@@ -55,9 +57,32 @@ class Summary:
         return data
 
 
-def _extract_one(record: Record, reference: dt.date | None) -> Item | Problem:
+@dataclass
+class Prepared:
+    """An item ready for the writer: its Whoosh document and its surface words."""
+
+    id: str
+    path: str
+    content_hash: str
+    lang: str
+    doc: dict
+    words: set[str]
+
+    def rename(self, new_id: str) -> None:
+        """Give a colliding item a new id (in the stored JSON too)."""
+        self.id = self.doc["id"] = new_id
+        stored = json.loads(self.doc["doc"])
+        stored["id"] = new_id
+        self.doc["doc"] = json.dumps(stored, ensure_ascii=False)
+
+
+def _prepare(record: Record, reference: dt.date | None) -> Prepared | Problem:
+    """Extract and analyze one record (runs in the worker processes)."""
     try:
-        return extract(record, reference)
+        item = extract(record, reference)
+        words: set[str] = set()
+        doc = to_document(item, words)
+        return Prepared(item.id, item.path, item.content_hash, field_lang(item.language), doc, words)
     except ExtractError as e:
         return Problem(_where(record), str(e))
     except Exception as e:  # an extractor bug must not lose the other items
@@ -68,18 +93,18 @@ def _where(record: Record) -> str:
     return f"{record.path}:{record.key}" if record.key else record.path
 
 
-def _extract_batch(args: tuple[list[Record], dt.date | None]) -> list[Item | Problem]:
+def _prepare_batch(args: tuple[list[Record], dt.date | None]) -> list[Prepared | Problem]:
     records, reference = args
-    return [_extract_one(r, reference) for r in records]
+    return [_prepare(r, reference) for r in records]
 
 
-def read_items(sources: Iterable[Path], reference: dt.date | None = None,
-               jobs: int = 1) -> Iterator[Item | Problem]:
-    """Every item (or problem) under ``sources``, extracted in ``jobs`` processes."""
+def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
+                  jobs: int = 1) -> Iterator[Prepared | Problem]:
+    """Every item (or problem) under ``sources``, extracted and analyzed in ``jobs`` processes."""
     stream = (r for source in sources for path in walk(source) for r in read_file(path))
     if jobs <= 1:
         for entry in stream:
-            yield entry if isinstance(entry, Problem) else _extract_one(entry, reference)
+            yield entry if isinstance(entry, Problem) else _prepare(entry, reference)
         return
     problems: list[Problem] = []
 
@@ -93,7 +118,7 @@ def read_items(sources: Iterable[Path], reference: dt.date | None = None,
             yield batch, reference
 
     with get_context("fork").Pool(jobs) as pool:
-        for results in pool.imap(_extract_batch, batches()):
+        for results in pool.imap(_prepare_batch, batches()):
             yield from problems
             problems.clear()
             yield from results
@@ -129,16 +154,20 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
     with reindex_lock(index_dir):
         fresh = full or current_generation(index_dir) is None
         gen, ix = new_generation(index_dir) if fresh else (None, open_index(index_dir))
+        folder = gen or current_generation(index_dir)
         known = {} if fresh else _known_items(ix)
+        vocab = Vocabulary() if fresh else Vocabulary.load(folder)
         writer = ix.writer(procs=jobs, multisegment=True, limitmb=WRITER_MB) if fresh and jobs > 1 \
             else ix.writer(limitmb=WRITER_MB)
         try:
-            seen = _write(writer, read_items(readable, reference, jobs), known, summary, progress)
+            seen = _write(writer, prepare_items(readable, reference, jobs), known, vocab,
+                          summary, progress)
             roots = [p.resolve() for p in readable]
             for item_id, (_hash, path) in known.items():
                 if item_id not in seen and _is_gone(path, roots):
                     writer.delete_by_term("id", item_id)
                     summary.deleted += 1
+            vocab.save(folder)  # before the commit: extra words are harmless, missing ones not
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -149,13 +178,13 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
             publish(index_dir, gen)
         summary.documents = open_index(index_dir).doc_count()
         summary.seconds = round(time.monotonic() - started, 2)
-        summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_last_reindex(index_dir, summary.to_dict())
     return summary
 
 
-def _write(writer, entries: Iterator[Item | Problem], known: dict, summary: Summary,
-           progress: Callable[[int], None] | None) -> set[str]:
+def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vocabulary,
+           summary: Summary, progress: Callable[[int], None] | None) -> set[str]:
     """Add or update each item; returns the ids seen."""
     seen: set[str] = set()
     for n, entry in enumerate(entries, start=1):
@@ -165,16 +194,28 @@ def _write(writer, entries: Iterator[Item | Problem], known: dict, summary: Summ
             summary.failed.append(entry)
             continue
         if entry.id in seen:
-            summary.failed.append(Problem(entry.path, f"duplicate id {entry.id!r} skipped"))
-            continue
+            new_id = _unique_id(entry, seen)
+            summary.renamed.append(f"{entry.path}: id {entry.id!r} is taken, indexed as {new_id!r}")
+            entry.rename(new_id)
         seen.add(entry.id)
         old = known.get(entry.id)
         if old and old[0] == entry.content_hash:
             summary.unchanged += 1
-        elif old:
-            writer.update_document(**to_document(entry))
+            continue
+        if old:
+            writer.update_document(**entry.doc)
             summary.updated += 1
         else:
-            writer.add_document(**to_document(entry))
+            writer.add_document(**entry.doc)
             summary.added += 1
+        vocab.add(entry.lang, entry.words)
     return seen
+
+
+def _unique_id(entry: Prepared, seen: set[str]) -> str:
+    base = f"{entry.id}@{Path(entry.path).name.split('.')[0]}"
+    candidate, n = base, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

@@ -116,7 +116,8 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
         title = first_sentence(body[dateline.end:] or body)
 
     reg = orgs or registry()
-    organizations = reg.ids(title, acronyms=not title.isupper()) + reg.ids(body)
+    # the dateline names the sender, not an organization the item is about
+    organizations = reg.ids(title, acronyms=not title.isupper()) + reg.ids(body[dateline.end:])
 
     return Item(
         id=_item_id(record),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -46,4 +46,5 @@ class Item:
         }
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """All fields (a shallow copy: cheaper than ``dataclasses.asdict``'s deep one)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -59,6 +59,7 @@ class Mention:
     text: str
 
 
+@lru_cache(maxsize=200_000)
 def _norm(token: str) -> str:
     return fold(token.lower())
 
@@ -91,6 +92,8 @@ class Registry:
     _names: dict[str, list[_Pattern]] = field(default_factory=dict, repr=False)
     _acronyms: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _acronyms_upper: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _heads: set[str] = field(default_factory=set, repr=False)  # first words of acronyms
+    _first: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for org in self.orgs.values():
@@ -104,6 +107,8 @@ class Registry:
                 self._acronyms[key] = org.id
                 if len(acronym) >= 3:
                     self._acronyms_upper.setdefault(tuple(w.upper() for w in key), org.id)
+                if key:
+                    self._heads.update((key[0], key[0].upper()))
         for patterns in self._names.values():
             patterns.sort(key=lambda p: -len(p.words))
 
@@ -148,21 +153,35 @@ class Registry:
         """Distinct ids mentioned in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
 
+    def _starting_with(self, word: str) -> tuple[_Pattern, ...]:
+        """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
+        found = self._first.get(word)
+        if found is None:
+            found = tuple(p for p in self._names.get(word[:3], ()) if _inflected_match(word, p.words[0]))
+            if len(self._first) < 500_000:
+                self._first[word] = found
+        return found
+
     def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str]:
         best = (0, "")
-        for pattern in self._names.get(normalized[i][:3], ()):
+        for pattern in self._starting_with(normalized[i]):
             n = len(pattern.words)
             if n <= best[0] or i + n > len(tokens):
                 continue
             if pattern.capitalized and not tokens[i][0][:1].isupper():
                 continue
-            if all(_inflected_match(normalized[i + k], w) for k, w in enumerate(pattern.words)):
+            if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
                 best = (n, pattern.org)
         if acronyms:
             best = max(best, self._acronym_at(tokens, i, any_case), key=lambda b: b[0])
         return best
 
     def _acronym_at(self, tokens, i, any_case=False) -> tuple[int, str]:
+        head = tokens[i][0]
+        if head not in self._heads and head.split("-", 1)[0] not in self._heads and not (
+            any_case and head.upper() in self._heads
+        ):
+            return 0, ""
         for n in (2, 1):
             words = [t for t, _, _ in tokens[i : i + n]]
             if len(words) < n:

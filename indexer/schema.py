@@ -1,11 +1,12 @@
 """The Whoosh schema: what the index holds, shared by the indexer and the search side.
 
 Each item's text goes into the fields of its own language only: ``*_pl`` through
-the Polish analyzer, ``*_en`` through the English one, ``*_xx`` (no stemming)
-for other languages.  Polish and English also get a folded twin (``*_plf``,
-``*_enf``) so queries typed without diacritics match, while the exact field,
-boosted at query time, ranks exact forms first.  Facet values live in columns
-that the search side reads once per index generation into arrays.
+the Polish analyzer, ``*_en`` through the English one, ``*_xx`` (folded, no
+stemming) for other languages.  Text is analyzed ahead of time by the indexing
+workers (``preanalyze``), so the Whoosh writer only files postings.  There is
+no folded twin field: diacritic-free queries are expanded at query time through
+the generation's surface-word vocabulary (``vocab.py``).  Facet values live in
+columns that the search side reads once per index generation into arrays.
 """
 
 from __future__ import annotations
@@ -16,17 +17,27 @@ from datetime import datetime
 from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import english_analyzer, keyword_analyzer, plain_analyzer, polish_analyzer
+from .analysis import (
+    PreanalyzedTEXT,
+    english_analyzer,
+    keyword_analyzer,
+    plain_analyzer,
+    polish_analyzer,
+    preanalyze,
+)
 from .dates import ItemDate
 from .items import Item
 
-TEXT_SUFFIXES = {"pl": ("pl", "plf"), "en": ("en", "enf")}
-OTHER_SUFFIXES = ("xx",)
+FIELD_LANGS = ("pl", "en", "xx")  # text field suffixes; "xx" holds every other language
 INDEX_BODY_CHARS = 500_000  # text beyond this is stored but not indexed
 
 
-def _text(analyzer, spelling: bool = False) -> TEXT:
-    return TEXT(analyzer=analyzer, stored=False, spelling=spelling)
+def field_lang(language: str) -> str:
+    return language if language in ("pl", "en") else "xx"
+
+
+def _text(analyzer) -> PreanalyzedTEXT:
+    return PreanalyzedTEXT(analyzer=analyzer, stored=False)
 
 
 def build_schema() -> Schema:
@@ -37,13 +48,9 @@ def build_schema() -> Schema:
         content_hash=STORED(),
         doc=STORED(),  # JSON of the item's fields for display
         title_pl=_text(polish_analyzer()),
-        body_pl=_text(polish_analyzer(), spelling=True),
-        title_plf=_text(polish_analyzer(folded=True)),
-        body_plf=_text(polish_analyzer(folded=True)),
+        body_pl=_text(polish_analyzer()),
         title_en=_text(english_analyzer()),
-        body_en=_text(english_analyzer(), spelling=True),
-        title_enf=_text(english_analyzer(folded=True)),
-        body_enf=_text(english_analyzer(folded=True)),
+        body_en=_text(english_analyzer()),
         title_xx=_text(plain_analyzer()),
         body_xx=_text(plain_analyzer()),
         lang=ID(),
@@ -60,8 +67,8 @@ def build_schema() -> Schema:
     )
 
 
-def to_document(item: Item) -> dict:
-    """Whoosh field values for one item."""
+def to_document(item: Item, words: set[str] | None = None) -> dict:
+    """Whoosh field values for one item (text pre-analyzed); surface words go into ``words``."""
     date = ItemDate(item.date, item.date_precision)
     day = date.date
     indexed_body = item.body[:INDEX_BODY_CHARS]
@@ -78,9 +85,10 @@ def to_document(item: Item) -> dict:
         "c_day": day.toordinal() if day else 0,
         "c_ym": _year_month(date),
     }
-    for suffix in TEXT_SUFFIXES.get(item.language, OTHER_SUFFIXES):
-        doc[f"title_{suffix}"] = item.title
-        doc[f"body_{suffix}"] = indexed_body
+    lang = field_lang(item.language)
+    fieldformat = _FORMATS[lang]
+    doc[f"title_{lang}"] = preanalyze(item.title, lang, fieldformat, words)
+    doc[f"body_{lang}"] = preanalyze(indexed_body, lang, fieldformat, words)
     if item.source:
         doc["source"] = item.source
     if item.place:
@@ -88,6 +96,9 @@ def to_document(item: Item) -> dict:
     if day:
         doc["date"] = datetime(day.year, day.month, day.day)
     return doc
+
+
+_FORMATS = {lang: build_schema()[f"body_{lang}"].format for lang in FIELD_LANGS}
 
 
 def _year_month(date: ItemDate) -> int:

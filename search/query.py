@@ -2,7 +2,10 @@
 
 - Unfielded words search every language's fields (Polish ones through the
   Polish analyzer, English ones through the English analyzer), titles boosted
-  over bodies, exact-diacritics fields over folded ones.
+  over bodies.
+- Diacritics are optional: a word also searches its other written forms from
+  the generation's lexicon ("ludzmi" also as "ludźmi"), at a lower boost, so
+  exact forms rank first.
 - A word that is a stopword in either language is dropped before the query is
   built; otherwise a Polish "i" would be required in English fields and make
   Polish items unreachable.
@@ -18,8 +21,6 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from indexer import Registry
-from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
@@ -32,14 +33,21 @@ from whoosh.qparser import (
     PlusMinusPlugin,
     QueryParser,
     WildcardPlugin,
+    syntax,
 )
-from whoosh.qparser import syntax
+
+from indexer import Registry
+from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
+
+from .lexicon import Lexicon
 
 FIELD_BOOSTS = {
-    "title_pl": 3.0, "body_pl": 1.5, "title_plf": 1.2, "body_plf": 0.6,
-    "title_en": 3.0, "body_en": 1.5, "title_enf": 1.2, "body_enf": 0.6,
+    "title_pl": 2.0, "body_pl": 1.0,
+    "title_en": 2.0, "body_en": 1.0,
     "title_xx": 2.0, "body_xx": 1.0,
 }
+FIELD_LANG = {name: name.rsplit("_", 1)[1] for name in FIELD_BOOSTS}
+VARIANT_BOOST = 0.5  # other diacritic forms of a query word
 TITLE_FIELDS = [f for f in FIELD_BOOSTS if f.startswith("title_")]
 FIELD_ALIASES = {
     "orgs": ["org", "organization", "organisation", "organizacja", "organizacje"],
@@ -52,9 +60,6 @@ FIELD_ALIASES = {
 ORG_BOOST = 2.0
 MAX_EXPANSIONS = 200  # terms a prefix*, wild?card or fuzzy~ may expand to
 MIN_PREFIX = 2
-# unstemmed word forms to expand prefixes and fuzzy terms against, by field suffix
-SPELLING_SOURCES = {"pl": "spell_body_pl", "plf": "spell_body_pl",
-                    "en": "spell_body_en", "enf": "spell_body_en"}
 _LANG_VALUES = {"pl": "pl", "polish": "pl", "polski": "pl", "en": "en", "english": "en",
                 "angielski": "en", "other": "other", "inne": "other", "inny": "other"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -107,23 +112,36 @@ class _BilingualPlugin(MultifieldPlugin):
 
 
 class _Parser(QueryParser):
-    """Leaves prefix, wildcard and fuzzy texts unanalyzed.
+    """Adds diacritic variants to words; leaves prefix, wildcard and fuzzy texts unanalyzed.
 
-    Whoosh would stem them ("handl*" -> "handlić*"); ``limit_expansions``
-    expands the typed text against unstemmed word forms instead.
+    Whoosh would stem a prefix ("handl*" -> "handlić*"); ``limit_expansions``
+    expands the typed text against the lexicon's words instead.
     """
 
+    lexicon: Lexicon | None = None
+
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
-        if issubclass(termclass, wq.MultiTerm) and fieldname in FIELD_BOOSTS:
+        lang = FIELD_LANG.get(fieldname)
+        if lang and issubclass(termclass, wq.MultiTerm):
             return termclass(fieldname, text.lower(), boost=boost)
-        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if q is None or lang in (None, "xx") or self.lexicon is None:
+            return q
+        extra = []
+        for form in self.lexicon.variants(lang, text.lower()):
+            alt = super().term_query(fieldname, form, termclass, boost * VARIANT_BOOST,
+                                     tokenize, removestops)
+            if alt is not None and alt.all_terms() != q.all_terms():
+                extra.append(alt)
+        return wq.Or([q, *extra]) if extra else q
 
 
-def make_parser(schema: Schema) -> QueryParser:
+def make_parser(schema: Schema, lexicon: Lexicon | None = None) -> QueryParser:
     """A parser over the index schema plus a virtual ``title`` field."""
     parse_schema = copy.deepcopy(schema)
     parse_schema.add("title", TEXT(analyzer=plain_analyzer()))
     parser = _Parser(None, parse_schema)
+    parser.lexicon = lexicon
     parser.remove_plugin_class(FieldsPlugin)
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(FieldsPlugin(remove_unknown=True))
@@ -186,7 +204,7 @@ def _rewrite_organizations(text: str, registry: Registry) -> tuple[str, list[str
 def _free_words(text: str, registry: Registry) -> list[str]:
     """Plain words of the query (no field filters, no organization names), for suggestions."""
     free = _PROTECTED.sub(" ", text)
-    free = " ".join(w for w in free.split() if not re.search(r"[*?~]", w))
+    free = " ".join(w for w in free.split() if not re.search(r"[*?~]", w) and w[:1] != "-")
     for mention in registry.find(free, any_case=True):
         free = free.replace(mention.text, " ")
     return [w for w in re.findall(r"\w+", plain_words(free)) if not w.isdigit()]
@@ -205,6 +223,30 @@ def _normalize_terms(q: wq.Query, registry: Registry) -> wq.Query:
         elif isinstance(node, wq.Term) and node.fieldname == "lang":
             node = wq.Term("lang", _LANG_VALUES.get(node.text.lower(), node.text), boost=node.boost)
         return node
+
+    return q.accept(fix)
+
+
+def _phrase_variants(q: wq.Query, text: str, parser: QueryParser) -> wq.Query:
+    """Let phrases match other diacritic forms too ("handel ludzmi" finds "handel ludźmi")."""
+    lexicon = getattr(parser, "lexicon", None)
+    if lexicon is None:
+        return q
+
+    def fix(node):
+        lang = FIELD_LANG.get(getattr(node, "fieldname", None) or "")
+        if not isinstance(node, wq.Phrase) or lang not in ("pl", "en") or not node.char_ranges:
+            return node
+        analyzer = parser.schema[node.fieldname].analyzer
+        slots, changed = [], False
+        for word, (start, end) in zip(node.words, node.char_ranges, strict=False):
+            surface = text[start:end].lower() if start is not None else word
+            forms = {t.text for v in lexicon.variants(lang, surface) for t in analyzer(v)} - {word}
+            changed = changed or bool(forms)
+            slots.append(wq.Or([wq.Term(node.fieldname, w) for w in (word, *sorted(forms))]))
+        if not changed:
+            return node
+        return wq.Or([node, wq.Sequence(slots, slop=node.slop, boost=node.boost * VARIANT_BOOST)])
 
     return q.accept(fix)
 
@@ -228,22 +270,36 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
         q = parser.parse(rewritten)
     if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", rewritten):
         q = parser.parse(f"* {rewritten}")  # only exclusions: everything except those
-    q = _normalize_terms(q, registry)
+    q = _phrase_variants(_normalize_terms(q, registry), rewritten, parser)
     words = _free_words(text, registry)
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
     return ParsedQuery(q, notice, words, orgs, text)
 
 
-def limit_expansions(q: wq.Query, reader, schema) -> tuple[wq.Query, str | None]:
+def limit_expansions(q: wq.Query, reader, schema, lexicon: Lexicon | None) -> tuple[wq.Query, str | None]:
     """Replace prefix/wildcard/fuzzy terms by at most MAX_EXPANSIONS real terms.
 
-    Stemmed fields hold stems ("handel" for "handlem"), so ``handl*`` is
-    expanded against the unstemmed word forms of the spelling fields and each
-    form is then stemmed into the field.  A lone ``*`` or a one-letter prefix
-    is refused: it would make every search walk the whole vocabulary.
+    Polish and English fields hold stems ("handel" for "handlem"), so ``handl*``
+    is expanded against the lexicon's written words and each word is then
+    analyzed into the field.  A lone ``*`` or a one-letter prefix is refused:
+    it would make every search walk the whole vocabulary.
     """
     notes: list[str] = []
+
+    def words_for(node) -> list[str]:
+        lang = FIELD_LANG.get(node.fieldname)
+        if lexicon is not None and lang in ("pl", "en"):
+            if isinstance(node, wq.FuzzyTerm):
+                return lexicon.similar(lang, node.text, node.maxdist, MAX_EXPANSIONS)
+            pattern = node.text + ("*" if isinstance(node, wq.Prefix) else "")
+            return lexicon.expand(lang, pattern, MAX_EXPANSIONS)
+        words = []
+        for _fieldname, btext in node.expanded_terms(reader):
+            words.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+            if len(words) > MAX_EXPANSIONS:
+                break
+        return words
 
     def cap(node):
         if not isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
@@ -252,19 +308,11 @@ def limit_expansions(q: wq.Query, reader, schema) -> tuple[wq.Query, str | None]
         if isinstance(node, (wq.Prefix, wq.Wildcard)) and len(stem) < MIN_PREFIX:
             notes.append(f"'{node.text}' is too short for a wildcard; ignored.")
             return wq.NullQuery
-        probe = copy.copy(node)
-        probe.text = node.text.lower()
-        source = SPELLING_SOURCES.get(node.fieldname.rsplit("_", 1)[-1])
-        if source:
-            probe.fieldname = source
-        words = []
-        for _fieldname, btext in probe.expanded_terms(reader):
-            words.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-            if len(words) > MAX_EXPANSIONS:
-                notes.append(f"'{node.text}' matches too many words; used the first {MAX_EXPANSIONS}.")
-                words = words[:MAX_EXPANSIONS]
-                break
-        if source:
+        words = words_for(node)
+        if len(words) > MAX_EXPANSIONS:
+            notes.append(f"'{node.text}' matches too many words; used the {MAX_EXPANSIONS} most frequent.")
+            words = words[:MAX_EXPANSIONS]
+        if FIELD_LANG.get(node.fieldname) in ("pl", "en"):
             analyzer = schema[node.fieldname].analyzer
             words = {t.text for w in words for t in analyzer(w) if not t.stopped}
         terms = [wq.Term(node.fieldname, w, boost=node.boost) for w in sorted(words)]

@@ -25,19 +25,17 @@ from indexer import (
 )
 from indexer.analysis import english_analyzer, plain_analyzer, polish_analyzer
 from indexer.store import current_generation
+from indexer.vocab import Vocabulary
 
 from .facets import Columns, count_facets, date_range_mask
 from .highlight import snippet, title_html
+from .lexicon import Lexicon
 from .query import limit_expansions, make_parser, parse_query
 from .request import SearchRequest
-from .suggest import suggest
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
-_FIELD_SUFFIXES = {"pl": ("pl", "plf"), "en": ("en", "enf"), "other": ("xx",)}
-_ANALYZERS = {
-    "pl": polish_analyzer(), "plf": polish_analyzer(folded=True),
-    "en": english_analyzer(), "enf": english_analyzer(folded=True), "xx": plain_analyzer(),
-}
+_ANALYZERS = {"pl": polish_analyzer(), "en": english_analyzer(), "xx": plain_analyzer()}
+POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
 @dataclass
@@ -74,7 +72,8 @@ class _Generation:
     def __init__(self, index_dir: Path):
         self.path = current_generation(index_dir)
         self.ix = open_index(index_dir)
-        self.parser = make_parser(self.ix.schema)
+        self.lexicon = Lexicon(Vocabulary.load(self.path))
+        self.parser = make_parser(self.ix.schema, self.lexicon)
         self.version = self.ix.latest_generation()
         with self.ix.reader() as reader:
             self.columns = Columns.load(reader)
@@ -125,7 +124,8 @@ class SearchService:
         gen = self._current()
         searcher = self._searcher(gen)
         parsed = parse_query(request.q, gen.parser, self.registry)
-        q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema)
+        q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema,
+                                             gen.lexicon)
         notice = parsed.notice or expansion_note
 
         cols = gen.columns
@@ -143,9 +143,26 @@ class SearchService:
         page_docs = self._page(searcher, q, final, request, filtered=len(final) != len(docs))
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang)
         if result.total < SUGGEST_BELOW and parsed.words:
-            result.suggestion = suggest(searcher, parsed.words)
+            result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    @staticmethod
+    def _suggest(lexicon: Lexicon, reader, words: list[str]) -> str | None:
+        """The query with unknown words replaced by close known ones, in the query's language."""
+        langs = ["pl", "en"] if any(POLISH_LETTERS & set(w) for w in words) else ["en", "pl"]
+        out, changed = [], False
+        for word in words:
+            lower = word.lower()
+            better = None
+            known = lexicon.known(lower) or any(
+                (f"body_{lang}", term) in reader
+                for lang in langs for term in (t.text for t in _ANALYZERS[lang](lower)))
+            if len(lower) >= 3 and not known:
+                better = lexicon.suggest(lower, langs)
+            out.append(better or word)
+            changed = changed or better is not None
+        return " ".join(out) if changed else None
 
     def _page(self, searcher, q, final: np.ndarray, request: SearchRequest, filtered: bool):
         start, stop = request.offset, request.offset + request.per_page
@@ -170,8 +187,8 @@ class SearchService:
         hits = []
         for docnum in docnums:
             item = item_from_stored(searcher.stored_fields(docnum))
-            lang = item.language if item.language in _FIELD_SUFFIXES else "other"
-            analyzers = [(_ANALYZERS[s], terms.get(s, set())) for s in _FIELD_SUFFIXES[lang]]
+            lang = item.language if item.language in ("pl", "en") else "xx"
+            analyzers = [(_ANALYZERS[lang], terms.get(lang, set()))]
             hits.append(self._hit(item, analyzers, ui_lang))
         return hits
 

@@ -1,0 +1,44 @@
+# prasa — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+INDEX  ?= prasa-index
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint bench index clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## Build the index of the bundled sample corpus and serve it on http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/prasa reindex sample --index $(INDEX) --reference-date 2024-12-31
+	$(BIN)/prasa stats --index $(INDEX)
+	$(BIN)/prasa serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+## Build the sample index only
+index: $(VENV)/.installed
+	$(BIN)/prasa reindex sample --index $(INDEX) --reference-date 2024-12-31
+
+## Install with test extras, lint, and run the test suite
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check indexer search web tests bench
+	$(BIN)/python -m pytest -q
+
+## Benchmarks and quality figures on ../shared (see README)
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/stempel_tables.py
+	$(BIN)/python bench/indexing.py
+
+clean:
+	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache

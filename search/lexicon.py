@@ -1,0 +1,92 @@
+"""The surface words of an index generation, for the query side.
+
+Built once per generation from the indexer's ``vocab.json`` (see
+``indexer/vocab.py``).  It answers three questions the stemmed index cannot:
+
+- which written forms a diacritic-free word stands for ("ludzmi" -> "ludźmi",
+  "lodz" -> "łódź"), so queries work with or without Polish letters;
+- which words start with a prefix ("handl*" -> "handlem", "handlu"), so
+  prefix queries work on words rather than on stems;
+- which known word is closest to an unknown one ("did you mean").
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from indexer import Vocabulary
+from indexer.analysis import fold
+
+
+class Lexicon:
+    """Surface words by language, with document counts."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.counts = {lang: dict(c) for lang, c in vocab.counts.items()}
+        self._by_fold: dict[str, dict[str, list[str]]] = {}
+        self._folded: dict[str, list[tuple[str, str]]] = {}
+        for lang, counts in self.counts.items():
+            groups: dict[str, list[str]] = {}
+            for word in counts:
+                groups.setdefault(fold(word), []).append(word)
+            self._by_fold[lang] = {f: sorted(ws, key=lambda w: -counts[w]) for f, ws in groups.items()}
+            self._folded[lang] = sorted((fold(w), w) for w in counts)
+
+    def known(self, word: str) -> bool:
+        """Is ``word`` written in the index, with or without its diacritics?"""
+        folded = fold(word)
+        return any(folded in groups for groups in self._by_fold.values())
+
+    def variants(self, lang: str, word: str) -> list[str]:
+        """Other written forms of ``word`` that differ only in diacritics."""
+        forms = self._by_fold.get(lang, {}).get(fold(word), [])
+        return [w for w in forms if w != word]
+
+    def expand(self, lang: str, pattern: str, limit: int) -> list[str]:
+        """Words matching a prefix (``handl``) or wildcard (``han?l*``), most frequent first.
+
+        Matching ignores diacritics; the result holds at most ``limit + 1``
+        words so the caller can tell that the limit was reached.
+        """
+        pattern = fold(pattern.lower())
+        head = pattern.split("*")[0].split("?")[0]
+        entries = self._folded.get(lang, [])
+        start = bisect.bisect_left(entries, (head, ""))
+        found = []
+        exact_prefix = pattern == head + "*" or pattern == head
+        for folded, word in entries[start:]:
+            if not folded.startswith(head):
+                break
+            if exact_prefix or fnmatch.fnmatchcase(folded, pattern):
+                found.append(word)
+                if len(found) > limit * 20:
+                    break
+        counts = self.counts[lang]
+        found.sort(key=lambda w: -counts[w])
+        return found[: limit + 1]
+
+    def similar(self, lang: str, word: str, maxdist: int, limit: int) -> list[str]:
+        """Known words within ``maxdist`` edits of ``word`` (fuzzy ``term~``)."""
+        counts = self.counts.get(lang, {})
+        matches = process.extract(word, counts.keys(), scorer=Levenshtein.distance,
+                                  score_cutoff=maxdist, limit=limit + 1)
+        return [m[0] for m in matches]
+
+    def suggest(self, word: str, langs: list[str]) -> str | None:
+        """The most frequent known word one or two edits away, same first letter."""
+        best: tuple[int, int, str] | None = None
+        for rank, lang in enumerate(langs):
+            counts = self.counts.get(lang, {})
+            for candidate, dist, _ in process.extract(
+                word, counts.keys(), scorer=Levenshtein.distance, score_cutoff=2, limit=20
+            ):
+                if candidate[:1] != word[:1] or candidate == word:
+                    continue
+                key = (dist, rank, -counts[candidate])
+                if best is None or key < best[:3]:
+                    best = (*key, candidate)
+        return best[3] if best else None

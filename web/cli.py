@@ -1,0 +1,219 @@
+"""The ``prasa`` command: reindex, search, extract, stats, serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import IndexBusy, IndexMissing, default_index_dir, extract, read_file, reindex
+from indexer.readers import Problem
+from search import BadRequest, SearchRequest, SearchService, parse_day
+
+_INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                      help="Index folder (default: $PRASA_INDEX or ./prasa-index).")
+_MARK = re.compile(r"</?mark>")
+
+
+def _reference(value: str | None) -> dt.date | None:
+    try:
+        return parse_day(value, "--reference-date")
+    except BadRequest as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@click.group()
+@click.version_option(package_name="prasa")
+def main() -> None:
+    """prasa: full-text search for press items in Polish and English."""
+
+
+class _Progress:
+    """A progress bar on a terminal, a log line every few thousand items otherwise."""
+
+    def __init__(self):
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" items", file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n - self.bar.n)
+        elif n % 5000 == 0:
+            click.echo(f"… {n} items read", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@main.command("reindex")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_INDEX
+@click.option("--full", is_flag=True, help="Rebuild from scratch into a new folder, then swap it in.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for extraction and indexing.")
+@click.option("--reference-date", help="Year source for dates written without one (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def reindex_command(sources, index_dir, full, jobs, reference_date, as_json):
+    """Index press items from files and folders (incremental unless --full)."""
+    index_dir = index_dir or default_index_dir()
+    progress = _Progress()
+    try:
+        summary = reindex(list(sources), index_dir, full=full, jobs=jobs,
+                          reference=_reference(reference_date), progress=progress)
+    except IndexBusy as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        _print_summary(summary, index_dir)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def _print_summary(summary, index_dir: Path) -> None:
+    for path in summary.missing_sources:
+        click.echo(f"error: cannot read source {path}", err=True)
+    click.echo(
+        f"{index_dir}: {summary.documents} documents — added {summary.added}, "
+        f"updated {summary.updated}, deleted {summary.deleted}, unchanged {summary.unchanged}, "
+        f"failed {len(summary.failed)} ({summary.seconds:.1f} s)"
+    )
+    for problem in summary.failed[:20]:
+        click.echo(f"  failed: {problem}", err=True)
+    if len(summary.failed) > 20:
+        click.echo(f"  … and {len(summary.failed) - 20} more (see --json)", err=True)
+
+
+@main.command("search")
+@click.argument("query", default="")
+@_INDEX
+@click.option("--lang", multiple=True, help="pl, en or other (repeat for several).")
+@click.option("--org", multiple=True, help="Organization id, acronym or name (repeatable).")
+@click.option("--source", multiple=True, help="Source agency or outlet (repeatable).")
+@click.option("--date", "dates", multiple=True, help="Year or month: 2023 or 2023-11.")
+@click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Latest date, YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--page", type=int, default=1)
+@click.option("--per-page", type=int, default=10)
+@click.option("--ui-lang", type=click.Choice(["pl", "en"]), default="en")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API returns.")
+def search_command(query, index_dir, lang, org, source, dates, date_from, date_to, sort, page,
+                   per_page, ui_lang, as_json):
+    """Search the index (the query syntax is in the README)."""
+    service = SearchService(index_dir)
+    try:
+        orgs = tuple(service.registry.resolve(o) or o.lower() for o in org)
+        request = SearchRequest(
+            q=query, languages=tuple(lang), organizations=orgs, sources=tuple(source),
+            dates=tuple(dates), date_from=parse_day(date_from, "--from"),
+            date_to=parse_day(date_to, "--to"), sort=sort, page=page, per_page=per_page,
+            ui_lang=ui_lang,
+        )
+        result = service.search(request)
+    except BadRequest as e:
+        raise click.UsageError(str(e)) from None
+    except IndexMissing as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    _print_result(result)
+
+
+def _terminal(marked_html: str) -> str:
+    parts = _MARK.split(marked_html)
+    return "".join(click.style(html.unescape(p), bold=True) if i % 2 else html.unescape(p)
+                   for i, p in enumerate(parts))
+
+
+def _print_result(result) -> None:
+    if result.notice:
+        click.echo(f"note: {result.notice}")
+    click.echo(f"{result.total} results (page {result.page} of {result.pages}, {result.took_ms} ms)")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+    for n, hit in enumerate(result.hits, start=result.per_page * (result.page - 1) + 1):
+        meta = " · ".join(x for x in (hit["date"], hit["source"], hit["language"], hit["place"]) if x)
+        click.echo(f"\n{n}. {_terminal(hit['title_html'])}\n   [{hit['id']}] {meta}")
+        if hit["organizations"]:
+            click.echo("   " + ", ".join(o["id"] for o in hit["organizations"]))
+        click.echo("   " + _terminal(hit["snippet"]))
+
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--reference-date", help="Year source for dates written without one (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (the default is text).")
+def extract_command(files, reference_date, as_json):
+    """Print the fields extracted from items, without indexing."""
+    from indexer.extract import ExtractError
+
+    reference = _reference(reference_date)
+    out, problems = [], []
+    for path in files:
+        for record in read_file(path):
+            if isinstance(record, Problem):
+                problems.append(record)
+                continue
+            try:
+                out.append(extract(record, reference).summary())
+            except ExtractError as e:
+                problems.append(Problem(record.path, str(e)))
+    for problem in problems:
+        click.echo(f"failed: {problem}", err=True)
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        for item in out:
+            click.echo("\n".join(f"{k}: {v}" for k, v in item.items()) + "\n")
+
+
+@main.command("stats")
+@_INDEX
+@click.option("--json", "as_json", is_flag=True)
+def stats_command(index_dir, as_json):
+    """Counts of documents by language, source, organization and year."""
+    try:
+        stats = SearchService(index_dir).stats()
+    except IndexMissing as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"documents: {stats['documents']}")
+    for key in ("languages", "sources", "organizations", "years"):
+        top = list(stats[key].items())[:15]
+        click.echo(f"{key}: " + ", ".join(f"{k} {v}" for k, v in top))
+
+
+@main.command("serve")
+@_INDEX
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Worker threads of the WSGI server.")
+def serve_command(index_dir, host, port, workers):
+    """Serve the search page and the JSON API with waitress."""
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"INDEX": str(index_dir)} if index_dir else None)
+    click.echo(f"prasa: serving {app.config['INDEX']} on http://{host}:{port}", err=True)
+    serve(app, host=host, port=port, threads=workers, ident="prasa")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Interface strings in Polish and English, and choosing the interface language."""
+
+from __future__ import annotations
+
+from flask import Request
+
+LANGS = ("en", "pl")
+
+STRINGS = {
+    "en": {
+        "search": "Search", "placeholder": "Search press items in Polish and English…",
+        "results": "results", "result": "result", "no_results": "No items match.",
+        "tips": "Try fewer words, check the spelling, or remove a filter:",
+        "did_you_mean": "Did you mean", "language": "Language", "organization": "Organization",
+        "source": "Source", "date": "Date", "all_years": "All years", "sort": "Sort",
+        "relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first",
+        "prev": "Previous", "next": "Next", "page": "Page", "clear": "Clear filters",
+        "welcome": "Search {n} press items", "examples": "For example:",
+        "syntax": "Syntax: \"exact phrase\", -exclude, OR, prefix*, fuzzy~, org:OSCE, lang:en, source:PAP, date:2023, date:[2023-11-01 TO 2023-12-31]",
+        "full_text": "Full text", "more_org": "More about {org}", "same_day": "Same day",
+        "back": "Back to search", "cited": "citing", "undated": "no date", "no_year": "year unknown",
+        "filters": "Filters", "remove": "remove", "took": "{ms} ms", "from": "From", "to": "To",
+        "apply": "Apply", "unavailable": "The index is not available yet. Run `prasa reindex` first.",
+        "items": "items", "open_original": "Original", "error": "Error",
+    },
+    "pl": {
+        "search": "Szukaj", "placeholder": "Szukaj w depeszach po polsku i angielsku…",
+        "results": "wyników", "result": "wynik", "no_results": "Brak pasujących depesz.",
+        "tips": "Spróbuj mniej słów, sprawdź pisownię albo usuń filtr:",
+        "did_you_mean": "Czy chodziło o", "language": "Język", "organization": "Organizacja",
+        "source": "Źródło", "date": "Data", "all_years": "Wszystkie lata", "sort": "Sortuj",
+        "relevance": "Trafność", "newest": "Najnowsze", "oldest": "Najstarsze",
+        "prev": "Poprzednia", "next": "Następna", "page": "Strona", "clear": "Wyczyść filtry",
+        "welcome": "Przeszukaj {n} depesz", "examples": "Na przykład:",
+        "syntax": "Składnia: \"dokładna fraza\", -wyklucz, OR, prefiks*, rozmyte~, organizacja:OBWE, język:pl, źródło:PAP, data:2023, data:[2023-11-01 TO 2023-12-31]",
+        "full_text": "Pełny tekst", "more_org": "Więcej o: {org}", "same_day": "Tego samego dnia",
+        "back": "Wróć do wyszukiwania", "cited": "za", "undated": "bez daty", "no_year": "rok nieznany",
+        "filters": "Filtry", "remove": "usuń", "took": "{ms} ms", "from": "Od", "to": "Do",
+        "apply": "Zastosuj", "unavailable": "Indeks nie jest jeszcze gotowy. Uruchom `prasa reindex`.",
+        "items": "depesz", "open_original": "Oryginał", "error": "Błąd",
+    },
+}
+
+
+def ui_language(request: Request) -> str:
+    """``?ui=`` first, then the browser's Accept-Language, then English."""
+    chosen = request.args.get("ui")
+    if chosen in LANGS:
+        return chosen
+    return request.accept_languages.best_match(LANGS, default="en") or "en"
+
+
+def translator(lang: str):
+    table = STRINGS[lang]
+
+    def t(key: str, **values) -> str:
+        text = table.get(key, STRINGS["en"].get(key, key))
+        return text.format(**values) if values else text
+
+    return t

@@ -1,0 +1,112 @@
+"""The OpenAPI 3 document of the JSON API (checked against the live app by the tests)."""
+
+from __future__ import annotations
+
+from search import MAX_PER_PAGE, MAX_QUERY_CHARS
+
+
+def _array_param(name: str, description: str, enum: list[str] | None = None) -> dict:
+    items: dict = {"type": "string"}
+    if enum:
+        items["enum"] = enum
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "array", "items": items}, "style": "form", "explode": True}
+
+
+_FACET_VALUE = {
+    "type": "object",
+    "required": ["value", "label", "count", "selected"],
+    "properties": {"value": {"type": "string"}, "label": {"type": "string"},
+                   "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}},
+}
+_ORG = {"type": "object", "required": ["id", "label"],
+        "properties": {"id": {"type": "string"}, "label": {"type": "string"}}}
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+_ITEM_FIELDS = {
+    "id": {"type": "string"}, "title": {"type": "string"},
+    "date": {**_NULLABLE_STRING, "description": "ISO date, YYYY-MM, YYYY, or --MM-DD when the year is unknown"},
+    "date_precision": {"type": "string", "enum": ["day", "month", "year", "no_year", "unknown"]},
+    "language": {"type": "string", "enum": ["pl", "en", "other"]},
+    "source": _NULLABLE_STRING, "place": _NULLABLE_STRING, "url": _NULLABLE_STRING,
+    "cited_sources": {"type": "array", "items": {"type": "string"}},
+    "organizations": {"type": "array", "items": _ORG},
+}
+_HIT = {
+    "type": "object",
+    "required": list(_ITEM_FIELDS) + ["title_html", "snippet"],
+    "properties": {**_ITEM_FIELDS,
+                   "title_html": {"type": "string", "description": "escaped HTML, matches in <mark>"},
+                   "snippet": {"type": "string", "description": "escaped HTML, matches in <mark>"}},
+}
+_ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}},
+}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict:
+    search_params = [
+        {"name": "q", "in": "query", "required": False, "description": "Query (syntax in the README)",
+         "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+        _array_param("lang", "Language filter (OR within, comma lists allowed)", ["pl", "en", "other"]),
+        _array_param("org", "Organization ids"),
+        _array_param("source", "Sources"),
+        _array_param("date", "Years (2023) or months (2023-11)"),
+        {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+        {"name": "sort", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}},
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}},
+        {"name": "ui", "in": "query", "required": False, "description": "Label language",
+         "schema": {"type": "string", "enum": ["pl", "en"]}},
+    ]
+    search_result = {
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "pages", "sort", "hits", "facets",
+                     "suggestion", "notice", "took_ms"],
+        "properties": {
+            "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
+            "sort": {"type": "string"}, "hits": {"type": "array", "items": _HIT},
+            "facets": {"type": "object", "required": ["language", "organization", "source", "date"],
+                       "properties": {k: {"type": "array", "items": _FACET_VALUE}
+                                      for k in ("language", "organization", "source", "date")}},
+            "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING, "took_ms": {"type": "number"},
+        },
+    }
+    item = {"type": "object", "required": list(_ITEM_FIELDS) + ["body"],
+            "properties": {**_ITEM_FIELDS, "body": {"type": "string"}, "path": {"type": "string"}}}
+    health = {"type": "object", "required": ["status", "documents"],
+              "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
+                             "last_reindex": _NULLABLE_STRING, "generation": _NULLABLE_STRING}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "prasa", "version": "0.1.0",
+                 "description": "Bilingual (Polish/English) press search."},
+        "paths": {
+            "/api/search": {"get": {"operationId": "search", "parameters": search_params, "responses": {
+                "200": _ok(search_result), "400": _error("Bad parameter"),
+                "503": _error("No index yet")}}},
+            "/api/items/{item_id}": {"get": {"operationId": "item", "parameters": [
+                {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "ui", "in": "query", "required": False, "schema": {"type": "string", "enum": ["pl", "en"]}}],
+                "responses": {"200": _ok(item), "404": _error("Unknown item"), "503": _error("No index yet")}}},
+            "/api/health": {"get": {"operationId": "health", "responses": {
+                "200": _ok(health), "503": _error("No index yet")}}},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "responses": {
+                "200": {"description": "This document", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {"schemas": {"Error": _ERROR}},
+    }
