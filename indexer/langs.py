@@ -6,15 +6,31 @@ download), overridable by the item's metadata.
 
 from __future__ import annotations
 
-import py3langid
+from functools import lru_cache
+
+import py3langid.langid
 
 LANGUAGES = ("pl", "en")
 OTHER = "other"
+# Languages press archives hold.  Restricting langid to them keeps short,
+# number-heavy wire items (earnings tables) from landing in pidgin or "zxx".
+CANDIDATES = (
+    "pl en cs sk sl hr sr bs bg mk ru uk be lt lv et de fr es it pt nl sv da no fi hu ro el tr"
+    " ar he fa zh ja ko vi id".split()
+)
 
 _ALIASES = {
     "pl": "pl", "pol": "pl", "polish": "pl", "polski": "pl",
     "en": "en", "eng": "en", "english": "en", "angielski": "en",
 }
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    identifier = py3langid.langid.LanguageIdentifier.from_model_file(
+        py3langid.langid.MODEL_FILE)
+    identifier.set_languages(list(CANDIDATES))
+    return identifier
 
 
 def normalize(code: object) -> str | None:
@@ -30,5 +46,5 @@ def detect(text: str) -> str:
     sample = text[:3000]
     if not any(c.isalpha() for c in sample):
         return OTHER
-    lang, _score = py3langid.classify(sample)
+    lang, _score = _identifier().classify(sample)
     return lang if lang in LANGUAGES else OTHER

@@ -29,7 +29,7 @@ _HYPHEN_ENDING = re.compile(r"^(?P<base>[^\W_]+)-(?P<end>[a-ząćęłńóśźż]
 # (Rada -> Radzie, Polska -> Polsce), and English plural/possessive ones.
 _ENDINGS = frozenset(
     "a u e y i o ie em om owi ach ami ow mi ze zie cie rze dze sie nie ce ci"
-    " iem ego emu ej ym ych ymi iej iego iemu ich im imi s es".split()
+    " iem ego emu ej ym ych ymi iej iego iemu ich im imi ku kiem kowi ki kach kami kow s es".split()
 )
 
 

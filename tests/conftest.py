@@ -1,0 +1,70 @@
+"""Shared fixtures: real seeds and corpora from ../shared, the bundled sample corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PRASA_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus"
+SAMPLE = ROOT / "sample"
+PL_SEED = SEEDS / "000_613f5bc85193b596.txt"
+EN_SEED = SEEDS / "002_ceb986d18146e281.txt"
+
+
+def pytest_sessionstart(session):
+    if not SEEDS.is_dir():
+        raise pytest.UsageError(f"the shared data is missing: expected {SHARED} beside the repo")
+
+
+def corpus_rows(name: str, limit: int | None = None) -> list[dict]:
+    """Rows of a real corpus file (read at test time, never copied into the repo)."""
+    rows = []
+    with gzip.open(CORPUS / name, "rt", encoding="utf-8") as f:
+        for line in f:
+            rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    from indexer import reindex
+
+    index = tmp_path_factory.mktemp("seed-index")
+    reindex([SEEDS], index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    from indexer import reindex
+
+    index = tmp_path_factory.mktemp("sample-index")
+    summary = reindex([SAMPLE], index, reference=dt.date(2024, 12, 31))
+    assert not summary.failed, summary.failed
+    return index
+
+
+@pytest.fixture(scope="session")
+def seed_service(seed_index):
+    from search import SearchService
+
+    return SearchService(seed_index)
+
+
+@pytest.fixture(scope="session")
+def sample_service(sample_index):
+    from search import SearchService
+
+    return SearchService(sample_index)

@@ -1,0 +1,62 @@
+"""The organization registry and matcher, on the seeds and on harder cases."""
+
+from pathlib import Path
+
+from indexer.orgs import load_registry, registry
+
+from .conftest import EN_SEED, PL_SEED
+
+
+def test_polish_seed_organizations():
+    found = set(registry().ids(PL_SEED.read_text("utf-8")))
+    assert {"un", "unodc", "osce", "iom", "unhcr", "interpol", "ccpcj", "icat"} <= found
+
+
+def test_english_seed_organizations():
+    found = set(registry().ids(EN_SEED.read_text("utf-8")))
+    assert {"un", "unga", "unodc", "osce", "ccpcj", "icat"} <= found
+
+
+def test_inflected_polish_names():
+    reg = registry()
+    assert reg.ids("Rzecznik Unii Europejskiej mówił o Radzie Europy") == ["eu", "coe"]
+    assert reg.ids("przedstawiciele Organizacji Narodów Zjednoczonych") == ["un"]
+    assert reg.ids("posłowie Prawa i Sprawiedliwości") == ["pis"]
+    assert reg.ids("śledztwo Interpolu i Europolu") == ["interpol", "europol"]
+
+
+def test_acronyms_case_and_polish_endings():
+    reg = registry()
+    assert reg.ids("rezolucja ONZ-u oraz stanowisko PiS-u") == ["un", "pis"]
+    assert reg.ids("who said that") == []  # only WHO in capitals is the organization
+    assert reg.ids("WHO said that") == ["who"]
+
+
+def test_no_partial_word_matches():
+    reg = registry()
+    assert reg.ids("spotkanie między Grupą Przyjaciół") == []  # not "Międzyagencyjna Grupa"
+    assert reg.ids("Belarus said") == []  # not BelTA
+    assert reg.ids("obrady sejmiku województwa") == []  # not the Sejm
+
+
+def test_resolve_user_input_to_ids():
+    reg = registry()
+    for text in ("OBWE", "obwe", "OSCE", "osce", "Organizacja Bezpieczeństwa i Współpracy w Europie"):
+        assert reg.resolve(text) == "osce"
+    assert reg.resolve("nothing of the kind") is None
+
+
+def test_registry_size_and_labels():
+    reg = registry()
+    assert len(reg.orgs) >= 60
+    assert reg.label("osce", "pl") == "Organizacja Bezpieczeństwa i Współpracy w Europie"
+    assert reg.label("osce", "en").startswith("Organization for Security")
+
+
+def test_users_extend_the_registry(tmp_path: Path):
+    extra = tmp_path / "orgs.toml"
+    extra.write_text('[[org]]\nid = "pzpn"\nen = ["Polish Football Association"]\n'
+                     'pl = ["Polski Związek Piłki Nożnej"]\nacronyms = ["PZPN"]\n', "utf-8")
+    reg = load_registry((str(extra),))
+    assert reg.ids("prezes Polskiego Związku Piłki Nożnej i PZPN") == ["pzpn"]
+    assert "osce" in reg

@@ -1,0 +1,63 @@
+"""Reading files: encodings, formats, broken input reported and skipped."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.readers import Problem, Record, decode, read_file
+
+from .conftest import corpus_rows
+
+POLISH = "Zażółć gęślą jaźń: Śląsk, Łódź, źródło, Ąę. Białoruś zorganizowała spotkanie."
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso8859_2", "utf-8", "utf-8-sig"])
+def test_polish_encodings_are_detected(encoding):
+    text, _ = decode(POLISH.encode(encoding))
+    assert text == POLISH
+
+
+def test_real_polish_news_in_both_legacy_encodings():
+    for row in corpus_rows("pl-news-bsnlp.jsonl.gz", 60):
+        body = row["body"]
+        for encoding in ("cp1250", "iso8859_2"):
+            data = body.encode(encoding, errors="replace")
+            assert decode(data)[0] == data.decode(encoding)
+
+
+def test_text_file_with_several_items(tmp_path: Path):
+    path = tmp_path / "digest.txt"
+    path.write_text("PIERWSZA, 1 maja (PAP) - Jeden.\n---\nDRUGA, 2 maja (PAP) - Dwa.\n---\n", "utf-8")
+    records = list(read_file(path))
+    assert [r.key for r in records] == ["1", "2"]
+    assert records[1].fields["body"].startswith("DRUGA")
+
+
+def test_jsonl_bad_lines_are_reported_and_skipped(tmp_path: Path):
+    path = tmp_path / "items.jsonl"
+    path.write_text('{"id": "a", "body": "one"}\n{broken\n[1, 2]\n\n{"id": "b", "body": "two"}\n', "utf-8")
+    out = list(read_file(path))
+    records = [r for r in out if isinstance(r, Record)]
+    problems = [p for p in out if isinstance(p, Problem)]
+    assert [r.fields["id"] for r in records] == ["a", "b"]
+    assert [p.path for p in problems] == [f"{path}:2", f"{path}:3"]
+
+
+def test_gzip_jsonl_and_broken_gzip(tmp_path: Path):
+    good = tmp_path / "good.jsonl.gz"
+    with gzip.open(good, "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "x", "body": "tekst"}) + "\n")
+    bad = tmp_path / "bad.jsonl.gz"
+    bad.write_bytes(gzip.compress(b'{"id": "y", "body": "z"}\n')[:15])
+    assert [r.fields["id"] for r in read_file(good)] == ["x"]
+    problems = list(read_file(bad))
+    assert len(problems) == 1 and isinstance(problems[0], Problem) and problems[0].path == str(bad)
+
+
+def test_non_item_files_are_ignored(tmp_path: Path):
+    (tmp_path / "README.md").write_text("# notes", "utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    assert list(read_file(tmp_path / "README.md")) == []
+    assert list(read_file(tmp_path / "image.png")) == []
