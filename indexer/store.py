@@ -65,8 +65,14 @@ def open_index(index_dir: Path | str | None = None):
 def new_generation(index_dir: Path):
     """Create an empty index in a fresh generation folder (not yet served)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    gen = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    gen.mkdir()
+    stamp = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    for n in range(1000):
+        gen = index_dir / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            gen.mkdir()
+            break
+        except FileExistsError:
+            continue
     return gen, whoosh_index.create_in(str(gen), build_schema())
 
 

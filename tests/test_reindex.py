@@ -1,0 +1,95 @@
+"""``prasa reindex``, ``extract`` and ``stats``: incremental updates, full swaps, bad files."""
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indexer import open_index, reindex
+from indexer.store import current_generation
+from web.cli import main
+
+from .conftest import CORPUS, EN_SEED, PL_SEED, SEEDS
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_seeds_index_stats_and_rerun(tmp_path: Path):
+    index = str(tmp_path / "ix")
+    code, out = run("reindex", str(SEEDS), "--index", index, "--json")
+    assert code == 0 and json.loads(out)["added"] == 2
+    code, out = run("stats", "--index", index, "--json")
+    stats = json.loads(out)
+    assert stats["documents"] == 2 and stats["languages"] == {"pl": 1, "en": 1}
+    assert stats["sources"] == {"BELTA": 1, "Azernews": 1}
+    assert stats["organizations"]["osce"] == 2 and stats["years"] == {"2023": 1}
+    code, out = run("reindex", str(SEEDS), "--index", index, "--json")
+    summary = json.loads(out)
+    assert (summary["unchanged"], summary["added"], summary["updated"]) == (2, 0, 0)
+
+
+def test_extract_prints_the_fields():
+    code, out = run("extract", str(PL_SEED), str(EN_SEED), "--json")
+    items = json.loads(out)
+    assert code == 0 and [i["language"] for i in items] == ["pl", "en"]
+    assert set(items[0]) >= {"id", "title", "language", "date", "date_precision", "place",
+                             "source", "cited_sources", "organizations"}
+    assert items[1]["cited_sources"] == ["BELTA"] and "unga" in items[1]["organizations"]
+
+
+def test_incremental_update_and_delete(tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    index = tmp_path / "ix"
+    reindex([src], index)
+    gen = current_generation(index)
+    (src / PL_SEED.name).write_text(PL_SEED.read_text("utf-8") + "\nDodatkowe zdanie o NATO.", "utf-8")
+    summary = reindex([src], index)
+    assert (summary.updated, summary.unchanged, summary.added) == (1, 1, 0)
+    (src / EN_SEED.name).unlink()
+    summary = reindex([src], index)
+    assert (summary.deleted, summary.documents) == (1, 1)
+    assert current_generation(index) == gen  # incremental: same generation, new commits
+
+
+def test_full_reindex_swaps_a_new_generation(tmp_path: Path):
+    index = tmp_path / "ix"
+    reindex([SEEDS], index)
+    old = current_generation(index)
+    summary = reindex([SEEDS], index, full=True)
+    new = current_generation(index)
+    assert new != old and summary.added == 2 and open_index(index).doc_count() == 2
+
+
+def test_broken_files_are_reported_and_the_rest_indexed(tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    (src / "broken.jsonl").write_text('{"id": "ok", "body": "Dobra depesza o NATO."}\n{oops\n', "utf-8")
+    (src / "bad.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (src / "empty.txt").write_bytes(b"")
+    code, out = run("reindex", str(src), "--index", str(tmp_path / "ix"), "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["documents"] == 3
+    reasons = {Path(f["path"].split(":")[0]).name: f["reason"] for f in summary["failed"]}
+    assert set(reasons) == {"broken.jsonl", "bad.jsonl.gz", "empty.txt"}
+    assert "invalid JSON" in reasons["broken.jsonl"]
+
+
+def test_missing_source_exits_non_zero(tmp_path: Path):
+    code, _ = run("reindex", str(tmp_path / "nowhere"), "--index", str(tmp_path / "ix"))
+    assert code == 1
+
+
+def test_shared_corpus_in_two_processes(tmp_path: Path):
+    """All three real corpus files, --jobs 2: every item indexed, colliding ids kept."""
+    index = tmp_path / "ix"
+    summary = reindex([CORPUS], index, jobs=2, full=True)
+    assert not summary.failed
+    assert summary.documents == 1103 + 21577 + 400
+    assert len(summary.renamed) == 10  # ids the other-language file shares with the Polish one
+    stats = json.loads(run("stats", "--index", str(index), "--json")[1])
+    assert stats["languages"]["en"] >= 21500 and stats["languages"]["other"] >= 395

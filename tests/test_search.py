@@ -1,0 +1,175 @@
+"""The search library on the seeds and the sample corpus: queries, facets, snippets, paging."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import reindex
+from search import BadRequest, SearchRequest, SearchService
+from web.cli import main
+
+PL, EN = "000_613f5bc85193b596", "002_ceb986d18146e281"
+
+
+def ids(result):
+    return [h["id"] for h in result.hits]
+
+
+def facet(result, name):
+    return {v["value"]: (v["count"], v["selected"]) for v in result.facets[name]}
+
+
+@pytest.mark.parametrize("q", ["OBWE", "OSCE", "obwe", "Organizacja Bezpieczeństwa i Współpracy w Europie",
+                               "org:OBWE", "organizacja:osce"])
+def test_organization_in_either_language_finds_both_seeds(seed_service, q):
+    assert set(ids(seed_service.search(SearchRequest(q=q)))) == {PL, EN}
+
+
+def test_language_filter_in_the_query(seed_service):
+    assert ids(seed_service.search(SearchRequest(q="lang:en trafficking"))) == [EN]
+    assert ids(seed_service.search(SearchRequest(q="język:polski OBWE"))) == [PL]
+
+
+@pytest.mark.parametrize("q", ["handel ludźmi", "handlem ludźmi", "handlu ludzmi", "handel ludzmi",
+                               '"handel ludźmi"', '"handlem ludzmi"', "handl*"])
+def test_polish_inflections_and_optional_diacritics(seed_service, q):
+    assert ids(seed_service.search(SearchRequest(q=q)))[:1] == [PL]
+
+
+def test_polish_seed_first_with_highlighted_snippet(seed_service):
+    result = seed_service.search(SearchRequest(q="handel ludźmi"))
+    hit = result.hits[0]
+    assert hit["id"] == PL
+    assert "<mark>handlem</mark> <mark>ludźmi</mark>" in hit["snippet"]
+    assert "<mark>ludźmi</mark>" in hit["title_html"]
+
+
+def test_english_query_finds_english_item(seed_service):
+    assert ids(seed_service.search(SearchRequest(q="trafficking"))) == [EN]
+    assert ids(seed_service.search(SearchRequest(q="inter-agency coordination"))) == [EN]
+
+
+def test_multi_select_language_facet_keeps_both_counts(seed_service):
+    result = seed_service.search(SearchRequest(q="OBWE", languages=("pl", "en")))
+    assert facet(result, "language") == {"pl": (1, True), "en": (1, True)}
+    one = seed_service.search(SearchRequest(q="OBWE", languages=("pl",)))
+    assert ids(one) == [PL]
+    assert facet(one, "language") == {"pl": (1, True), "en": (1, False)}  # own selection ignored
+
+
+def test_facets_combine_with_and_across_facets(sample_service):
+    both = sample_service.search(SearchRequest(organizations=("unodc",), languages=("en",)))
+    assert both.total == 2 and all(h["language"] == "en" for h in both.hits)
+    counts = facet(both, "organization")
+    assert counts["unodc"][1] is True
+    either = sample_service.search(SearchRequest(organizations=("unodc", "frontex")))
+    unodc = sample_service.search(SearchRequest(organizations=("unodc",))).total
+    frontex = sample_service.search(SearchRequest(organizations=("frontex",))).total
+    assert unodc and frontex and either.total == unodc + frontex  # OR within a facet
+
+
+@pytest.mark.parametrize("q", ['"handel (ludźmi', "handel ludźmi)", "[handel", '"handel"" ludźmi'])
+def test_bad_syntax_gives_results_and_a_notice(seed_service, q):
+    result = seed_service.search(SearchRequest(q=q))
+    assert PL in ids(result) and "searched for its words" in result.notice
+
+
+@pytest.mark.parametrize("q", ["(((", "AND", "OR OR", "NOT", "org:", ":::", "~~", "\x00\x1f", "🙂 𝔘"])
+def test_odd_queries_never_raise(seed_service, q):
+    result = seed_service.search(SearchRequest(q=q))
+    assert result.total >= 0
+
+
+def test_script_in_an_item_comes_back_escaped(tmp_path: Path):
+    src = tmp_path / "evil.jsonl"
+    src.write_text(json.dumps({"id": "evil", "title": "<b>Atak</b> na serwer",
+                               "body": "Hakerzy wstawili <script>alert('x')</script> do serwisu NATO."}) + "\n")
+    reindex([src], tmp_path / "ix")
+    hit = SearchService(tmp_path / "ix").search(SearchRequest(q="hakerzy alert")).hits[0]
+    assert "<script>" not in hit["snippet"] and "&lt;script&gt;" in hit["snippet"]
+    assert "<b>" not in hit["title_html"] and "&lt;b&gt;" in hit["title_html"]
+
+
+def test_exact_diacritics_rank_first(tmp_path: Path):
+    src = tmp_path / "cities.jsonl"
+    rows = [{"id": "ascii", "body": "Konferencja w Lodz zgromadziła ekspertów.", "language": "pl"},
+            {"id": "polish", "body": "Konferencja w Łódź zgromadziła ekspertów.", "language": "pl"}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    reindex([src], tmp_path / "ix")
+    service = SearchService(tmp_path / "ix")
+    assert ids(service.search(SearchRequest(q="Łódź"))) == ["polish", "ascii"]
+    assert ids(service.search(SearchRequest(q="Lodz"))) == ["ascii", "polish"]
+
+
+def test_date_facet_years_then_months(sample_service):
+    years = facet(sample_service.search(SearchRequest()), "date")
+    assert years["2024"][0] == 40 and years["2023"][0] == 6
+    months = sample_service.search(SearchRequest(dates=("2024",)))
+    values = facet(months, "date")
+    assert values["2024"] == (40, True) and values["2024-03"][0] >= 3
+    march = sample_service.search(SearchRequest(dates=("2024-03",)))
+    assert march.total == values["2024-03"][0]
+
+
+def test_date_filters(sample_service):
+    r = sample_service.search(SearchRequest(q="date:[2023-10-01 TO 2023-10-31]"))
+    assert sorted(ids(r)) == ["sample-031", "sample-032"]
+    from datetime import date
+    r = sample_service.search(SearchRequest(date_from=date(2024, 12, 1), date_to=date(2024, 12, 31)))
+    assert {h["date"][:7] for h in r.hits} == {"2024-12"}
+
+
+def test_sorting_and_paging(sample_service):
+    newest = sample_service.search(SearchRequest(sort="newest", per_page=5))
+    dates = [h["date"] for h in newest.hits]
+    assert dates == sorted(dates, reverse=True) and newest.total == 49
+    oldest = sample_service.search(SearchRequest(sort="oldest", per_page=100))
+    dated = [h["date"] for h in oldest.hits if h["date"]]
+    assert dated == sorted(dated) and oldest.hits[-1]["date"] is None  # undated last
+    page2 = sample_service.search(SearchRequest(sort="newest", per_page=5, page=2))
+    assert not set(ids(page2)) & set(ids(newest))
+    far = sample_service.search(SearchRequest(page=50))
+    assert far.total == 49 and far.hits == []
+
+
+@pytest.mark.parametrize("kwargs", [{"per_page": 101}, {"page": 0}, {"q": "x" * 10_000},
+                                    {"sort": "random"}, {"languages": ("de",)}, {"dates": ("2024-13",)}])
+def test_bad_parameters_raise_bad_request(kwargs):
+    with pytest.raises(BadRequest):
+        SearchRequest(**kwargs)
+
+
+def test_did_you_mean(seed_service, sample_service):
+    assert seed_service.search(SearchRequest(q="trafficing")).suggestion == "trafficking"
+    assert seed_service.search(SearchRequest(q="handel ludzxmi")).suggestion == "handel ludźmi"
+    assert seed_service.search(SearchRequest(q="handel ludźmi")).suggestion is None
+
+
+def test_wildcards_are_bounded(seed_service):
+    assert "too short" in seed_service.search(SearchRequest(q="h*")).notice
+    assert seed_service.search(SearchRequest(q="*")).total == 2
+    assert ids(seed_service.search(SearchRequest(q="-handel"))) == [EN]
+
+
+def test_labels_in_the_interface_language(seed_service):
+    r = seed_service.search(SearchRequest(q="OBWE", ui_lang="pl"))
+    labels = {v["value"]: v["label"] for v in r.facets["organization"]}
+    assert labels["osce"] == "Organizacja Bezpieczeństwa i Współpracy w Europie"
+    assert {v["label"] for v in r.facets["language"]} == {"polski", "angielski"}
+
+
+def test_field_aliases_on_sample(sample_service):
+    assert {h["source"] for h in sample_service.search(SearchRequest(q="źródło:PAP NATO")).hits} == {"PAP"}
+    assert {h["place"] for h in sample_service.search(SearchRequest(q="miejsce:Genewa")).hits} == {"Genewa"}
+    titles = sample_service.search(SearchRequest(q="tytuł:szczyt")).hits
+    assert [h["id"] for h in titles] == ["sample-015"]
+
+
+def test_cli_search_json(seed_index):
+    out = CliRunner().invoke(main, ["search", "handel ludźmi", "--json", "--index", str(seed_index)]).output
+    data = json.loads(out)
+    assert data["hits"][0]["id"] == PL and "<mark>" in data["hits"][0]["snippet"]
+    assert set(data) >= {"total", "page", "per_page", "hits", "facets", "suggestion", "notice", "took_ms"}
+    assert set(data["facets"]) == {"language", "organization", "source", "date"}
