@@ -51,7 +51,7 @@ def facet_views(req: SearchRequest, facets: dict) -> list[dict]:
             rows.append({**v, "url": search_url(req.to_params(**{param: new, "page": None})),
                          "bar": round(100 * v["count"] / top), "month": len(v["value"]) == 7})
         views.append({"name": name, "param": param, "values": rows,
-                      "clear": search_url(req.to_params(**{param: None, "page": None}))
+                      "clear_url": search_url(req.to_params(**{param: None, "page": None}))
                       if selections[name] else None})
     return views
 
