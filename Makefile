@@ -38,7 +38,7 @@ test: $(VENV)/.installed-test
 ## Benchmarks and quality figures on ../shared (see README)
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
-	$(BIN)/python bench/indexing.py
+	$(BIN)/python bench/indexing.py ../shared/corpus
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
