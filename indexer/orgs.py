@@ -29,8 +29,16 @@ _HYPHEN_ENDING = re.compile(r"^(?P<base>[^\W_]+)-(?P<end>[a-ząćęłńóśźż]
 # (Rada -> Radzie, Polska -> Polsce), and English plural/possessive ones.
 _ENDINGS = frozenset(
     "a u e y i o ie em om owi ach ami ow mi ze zie cie rze dze sie nie ce ci"
-    " iem ego emu ej ym ych ymi iej iego iemu ich im imi ku kiem kowi ki kach kami kow s es".split()
+    " iem ego emu ej ym ych ymi iej iego iemu ich im imi ku kiem kowi ki kach kami kow s es 's ’s".split()
 )
+
+
+def _acronym_base(word: str) -> str:
+    """``ONZ-u`` -> ``ONZ``, ``OSCE's`` -> ``OSCE``; other words unchanged."""
+    ending = _HYPHEN_ENDING.match(word)
+    if ending:
+        return ending.group("base")
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 @dataclass(frozen=True)
@@ -177,18 +185,14 @@ class Registry:
         return best
 
     def _acronym_at(self, tokens, i, any_case=False) -> tuple[int, str]:
-        head = tokens[i][0]
-        if head not in self._heads and head.split("-", 1)[0] not in self._heads and not (
-            any_case and head.upper() in self._heads
-        ):
+        head = _acronym_base(tokens[i][0])
+        if head not in self._heads and not (any_case and head.upper() in self._heads):
             return 0, ""
         for n in (2, 1):
             words = [t for t, _, _ in tokens[i : i + n]]
             if len(words) < n:
                 continue
-            last = _HYPHEN_ENDING.match(words[-1])
-            if last:
-                words[-1] = last.group("base")
+            words[-1] = _acronym_base(words[-1])
             org = self._acronyms.get(tuple(words))
             if not org and any_case:
                 org = self._acronyms_upper.get(tuple(w.upper() for w in words))

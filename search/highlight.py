@@ -14,12 +14,13 @@ SCAN_CHARS = 20_000
 CONTEXT_BEFORE = 60
 
 
-def match_spans(text: str, analyzers) -> list[tuple[int, int]]:
+def match_spans(text: str, analyzers, extra=None) -> list[tuple[int, int]]:
     """Character spans of tokens whose analyzed form is among the query's terms.
 
-    ``analyzers`` is a list of (analyzer, set of terms) pairs.
+    ``analyzers`` is a list of (analyzer, set of terms) pairs; ``extra`` a
+    function giving more spans (organization mentions) for the text.
     """
-    spans = set()
+    spans = set(extra(text)) if extra else set()
     for analyzer, terms in analyzers:
         if not terms:
             continue
@@ -61,10 +62,10 @@ def _best_window(spans: list[tuple[int, int]], size: int) -> int:
     return best
 
 
-def snippet(text: str, analyzers, size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, analyzers, size: int = SNIPPET_CHARS, extra=None) -> str:
     """An HTML snippet of about ``size`` characters around the best cluster of matches."""
     head = text[:SCAN_CHARS]
-    spans = match_spans(head, analyzers)
+    spans = match_spans(head, analyzers, extra)
     start = _best_window(spans, size) if spans else 0
     if start:  # begin at a word boundary
         space = head.find(" ", start)
@@ -77,5 +78,5 @@ def snippet(text: str, analyzers, size: int = SNIPPET_CHARS) -> str:
     return ("…" if start else "") + body.strip() + ("…" if end < len(text) else "")
 
 
-def title_html(title: str, analyzers) -> str:
-    return mark(title, match_spans(title, analyzers))
+def title_html(title: str, analyzers, extra=None) -> str:
+    return mark(title, match_spans(title, analyzers, extra))

@@ -141,7 +141,8 @@ class SearchService:
                               per_page=request.per_page, sort=request.sort, notice=notice)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(searcher, q, final, request, filtered=len(final) != len(docs))
-        result.hits = self._hits(searcher, q, page_docs, request.ui_lang)
+        orgs = set(parsed.organizations) | set(request.organizations)
+        result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -178,26 +179,37 @@ class SearchService:
         results = searcher.search(q, limit=stop, filter=allowed)
         return [hit.docnum for hit in results[start:stop]]
 
-    def _hits(self, searcher, q, docnums: list[int], ui_lang: str) -> list[dict]:
+    def _hits(self, searcher, q, docnums: list[int], ui_lang: str, orgs: set[str]) -> list[dict]:
+        # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
+        # loop variable and skips every field after the first, so walk the leaves here.
         terms: dict[str, set[str]] = {}
-        for fieldname, btext in q.existing_terms(searcher.reader(), expand=True):
-            suffix = fieldname.rsplit("_", 1)[-1]
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            terms.setdefault(suffix, set()).add(text)
+        reader = searcher.reader()
+        for leaf in q.leaves():
+            for fieldname, btext in leaf.expanded_terms(reader, phrases=True):
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                if (fieldname, text) in reader:
+                    terms.setdefault(fieldname.rsplit("_", 1)[-1], set()).add(text)
+                if fieldname == "orgs":
+                    orgs.add(text)
+
+        def org_spans(text: str):
+            """Mentions of the organizations searched for, in any language or form."""
+            return [(m.start, m.end) for m in self.registry.find(text) if m.org in orgs] if orgs else []
+
         hits = []
         for docnum in docnums:
             item = item_from_stored(searcher.stored_fields(docnum))
             lang = item.language if item.language in ("pl", "en") else "xx"
             analyzers = [(_ANALYZERS[lang], terms.get(lang, set()))]
-            hits.append(self._hit(item, analyzers, ui_lang))
+            hits.append(self._hit(item, analyzers, ui_lang, org_spans))
         return hits
 
-    def _hit(self, item, analyzers, ui_lang: str) -> dict:
+    def _hit(self, item, analyzers, ui_lang: str, extra=None) -> dict:
         return {
             "id": item.id,
             "title": item.title,
-            "title_html": title_html(item.title, analyzers),
-            "snippet": snippet(item.body, analyzers),
+            "title_html": title_html(item.title, analyzers, extra),
+            "snippet": snippet(item.body, analyzers, extra=extra),
             "date": item.date,
             "date_precision": item.date_precision,
             "language": item.language,

@@ -30,6 +30,7 @@ def test_acronyms_case_and_polish_endings():
     assert reg.ids("rezolucja ONZ-u oraz stanowisko PiS-u") == ["un", "pis"]
     assert reg.ids("who said that") == []  # only WHO in capitals is the organization
     assert reg.ids("WHO said that") == ["who"]
+    assert reg.ids("the OSCE's office and the United Nations' agencies") == ["osce", "un"]
 
 
 def test_no_partial_word_matches():

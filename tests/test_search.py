@@ -46,6 +46,14 @@ def test_polish_seed_first_with_highlighted_snippet(seed_service):
     assert "<mark>ludźmi</mark>" in hit["title_html"]
 
 
+def test_organization_mentions_are_highlighted_in_any_language(sample_service):
+    hits = {h["id"]: h for h in sample_service.search(SearchRequest(q="OBWE")).hits}
+    assert "<mark>OSCE</mark>" in hits["sample-026"]["snippet"]
+    assert "<mark>Organization for Security and Co-operation in Europe</mark>" in hits["sample-032"]["snippet"]
+    assert "<mark>Organizacji Bezpieczeństwa i Współpracy w Europie</mark>" in \
+        hits["belta-2024-12-10-obwe"]["snippet"]
+
+
 def test_english_query_finds_english_item(seed_service):
     assert ids(seed_service.search(SearchRequest(q="trafficking"))) == [EN]
     assert ids(seed_service.search(SearchRequest(q="inter-agency coordination"))) == [EN]
