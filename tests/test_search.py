@@ -181,3 +181,23 @@ def test_cli_search_json(seed_index):
     assert data["hits"][0]["id"] == PL and "<mark>" in data["hits"][0]["snippet"]
     assert set(data) >= {"total", "page", "per_page", "hits", "facets", "suggestion", "notice", "took_ms"}
     assert set(data["facets"]) == {"language", "organization", "source", "date"}
+
+
+def test_polish_i_is_a_word_not_an_operator(seed_service):
+    assert ids(seed_service.search(SearchRequest(q="Bezpieczeństwa i Współpracy"))) == [PL]
+    assert ids(seed_service.search(SearchRequest(q="handel i ludźmi"))) == [PL]
+
+
+def test_a_finished_reindex_is_picked_up_without_restart(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.jsonl").write_text(json.dumps({"id": "a", "body": "Szczyt NATO w Wilnie."}) + "\n", "utf-8")
+    reindex([src], tmp_path / "ix")
+    service = SearchService(tmp_path / "ix")
+    assert service.search(SearchRequest(q="NATO")).total == 1
+    (src / "b.jsonl").write_text(json.dumps({"id": "b", "body": "NATO i Ukraina."}) + "\n", "utf-8")
+    reindex([src], tmp_path / "ix")  # incremental: a new Whoosh commit
+    assert service.search(SearchRequest(q="NATO")).total == 2
+    reindex([src], tmp_path / "ix", full=True)  # full: a new generation swapped in
+    assert service.search(SearchRequest(q="NATO")).total == 2
+    assert service.health()["documents"] == 2
