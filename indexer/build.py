@@ -28,6 +28,10 @@ from .vocab import Vocabulary
 
 BATCH = 250  # records per task sent to an extraction process
 WRITER_MB = 256  # Whoosh's in-memory posting buffer per writer process
+# Separate segment files, not Whoosh's compound ones: reading a compound file,
+# Whoosh 2.7 copies every posting file into memory (BytesIO over the mmap) for
+# each searcher, about 150 MB per searcher at 100k items.
+WRITER_OPTIONS = {"limitmb": WRITER_MB, "compound": False}
 
 
 @dataclass
@@ -157,8 +161,8 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         folder = gen or current_generation(index_dir)
         known = {} if fresh else _known_items(ix)
         vocab = Vocabulary() if fresh else Vocabulary.load(folder)
-        writer = ix.writer(procs=jobs, multisegment=True, limitmb=WRITER_MB) if fresh and jobs > 1 \
-            else ix.writer(limitmb=WRITER_MB)
+        writer = ix.writer(procs=jobs, multisegment=True, **WRITER_OPTIONS) if fresh and jobs > 1 \
+            else ix.writer(**WRITER_OPTIONS)
         try:
             seen = _write(writer, prepare_items(readable, reference, jobs), known, vocab,
                           summary, progress)

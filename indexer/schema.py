@@ -64,6 +64,9 @@ def build_schema() -> Schema:
         c_orgs=COLUMN(columns.VarBytesColumn()),
         c_day=COLUMN(columns.NumericColumn("i", default=0)),  # date.toordinal(), 0 unknown
         c_ym=COLUMN(columns.NumericColumn("i", default=0)),  # year*100 + month (0 if unknown)
+        # token counts of the title and body fields, for the search side's BM25F
+        c_tlen=COLUMN(columns.NumericColumn("I", default=0)),
+        c_blen=COLUMN(columns.NumericColumn("I", default=0)),
     )
 
 
@@ -87,8 +90,9 @@ def to_document(item: Item, words: set[str] | None = None) -> dict:
     }
     lang = field_lang(item.language)
     fieldformat = _FORMATS[lang]
-    doc[f"title_{lang}"] = preanalyze(item.title, lang, fieldformat, words)
-    doc[f"body_{lang}"] = preanalyze(indexed_body, lang, fieldformat, words)
+    title = doc[f"title_{lang}"] = preanalyze(item.title, lang, fieldformat, words)
+    body = doc[f"body_{lang}"] = preanalyze(indexed_body, lang, fieldformat, words)
+    doc["c_tlen"], doc["c_blen"] = title.length, body.length
     if item.source:
         doc["source"] = item.source
     if item.place:

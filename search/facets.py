@@ -61,6 +61,8 @@ class Columns:
     org_idx: np.ndarray
     org_values: list[str]
     live: np.ndarray  # bool: not deleted
+    tlen: np.ndarray  # title and body token counts (BM25F field lengths)
+    blen: np.ndarray
 
     @classmethod
     def load(cls, reader) -> Columns:
@@ -86,6 +88,8 @@ class Columns:
             ym=np.array(column("c_ym"), dtype=np.int32).reshape(-1),
             day=np.array(column("c_day"), dtype=np.int32).reshape(-1),
             org_ptr=ptr, org_idx=org_flat, org_values=org_values, live=live,
+            tlen=np.array(column("c_tlen"), dtype=np.float32).reshape(-1),
+            blen=np.array(column("c_blen"), dtype=np.float32).reshape(-1),
         )
 
     def live_docs(self) -> np.ndarray:

@@ -1,32 +1,50 @@
 """Snippets with the matched words marked, everything else HTML-escaped.
 
-The text is re-analyzed with the same analyzers that indexed it (exact and
-folded), so "handlem" is marked for a query "handel" and "Łódź" for "Lodz".
-Only the first ``SCAN_CHARS`` characters are analyzed, so a huge item stays fast.
+The text is re-analyzed with the analyzer that indexed it, so "handlem" is
+marked for a query "handel"; each distinct word is analyzed once per process
+(cached), and only the first ``SCAN_CHARS`` characters are read, so a huge
+item stays fast.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
+
+from indexer.analysis import ANALYZERS, TOKEN_PATTERN
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 20_000
 CONTEXT_BEFORE = 60
 
 
-def match_spans(text: str, analyzers, extra=None) -> list[tuple[int, int]]:
-    """Character spans of tokens whose analyzed form is among the query's terms.
+_WORD = re.compile(TOKEN_PATTERN)
 
-    ``analyzers`` is a list of (analyzer, set of terms) pairs; ``extra`` a
-    function giving more spans (organization mentions) for the text.
+
+@lru_cache(maxsize=8)
+def _analyzer(lang: str):
+    return ANALYZERS.get(lang, ANALYZERS["xx"])()
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
+    """The index terms of one word (several for hyphenated words) with their spans in it."""
+    return tuple((t.text, t.startchar, t.endchar)
+                 for t in _analyzer(lang)(word, chars=True) if not t.stopped)
+
+
+def match_spans(text: str, lang: str, terms: set[str], extra=None) -> list[tuple[int, int]]:
+    """Character spans of words whose index terms are among the query's ``terms``.
+
+    ``extra`` is a function giving more spans (organization mentions) for the text.
     """
     spans = set(extra(text)) if extra else set()
-    for analyzer, terms in analyzers:
-        if not terms:
-            continue
-        for token in analyzer(text, chars=True, removestops=True):
-            if not token.stopped and token.text in terms:
-                spans.add((token.startchar, token.endchar))
+    if terms:
+        for m in _WORD.finditer(text):
+            for term, start, end in _word_terms(lang, m.group()):
+                if term in terms:
+                    spans.add((m.start() + start, m.start() + end))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -62,10 +80,10 @@ def _best_window(spans: list[tuple[int, int]], size: int) -> int:
     return best
 
 
-def snippet(text: str, analyzers, size: int = SNIPPET_CHARS, extra=None) -> str:
+def snippet(text: str, lang: str, terms: set[str], size: int = SNIPPET_CHARS, extra=None) -> str:
     """An HTML snippet of about ``size`` characters around the best cluster of matches."""
     head = text[:SCAN_CHARS]
-    spans = match_spans(head, analyzers, extra)
+    spans = match_spans(head, lang, terms, extra)
     start = _best_window(spans, size) if spans else 0
     if start:  # begin at a word boundary
         space = head.find(" ", start)
@@ -78,5 +96,5 @@ def snippet(text: str, analyzers, size: int = SNIPPET_CHARS, extra=None) -> str:
     return ("…" if start else "") + body.strip() + ("…" if end < len(text) else "")
 
 
-def title_html(title: str, analyzers, extra=None) -> str:
-    return mark(title, match_spans(title, analyzers, extra))
+def title_html(title: str, lang: str, terms: set[str], extra=None) -> str:
+    return mark(title, match_spans(title, lang, terms, extra))

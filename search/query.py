@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from whoosh.qparser import (
     WildcardPlugin,
     syntax,
 )
+from whoosh.util.times import long_to_datetime
 
 from indexer import Registry
 from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
@@ -76,6 +78,8 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     text: str = ""
+    date_from: dt.date | None = None  # from top-level date: clauses, applied as array filters
+    date_to: dt.date | None = None
 
 
 class _BilingualPlugin(MultifieldPlugin):
@@ -251,6 +255,27 @@ def _phrase_variants(q: wq.Query, text: str, parser: QueryParser) -> wq.Query:
     return q.accept(fix)
 
 
+def _day(value: int | None) -> dt.date | None:
+    return long_to_datetime(value).date() if value is not None else None
+
+
+def pull_date_range(q: wq.Query) -> tuple[wq.Query, dt.date | None, dt.date | None]:
+    """Take top-level ``date:`` ranges out of the query; they become array filters.
+
+    Whoosh runs a date range as a union over many numeric terms (100+ ms at
+    100k items); the facet arrays filter the same dates in well under 1 ms.
+    """
+    parts = list(q.subqueries) if isinstance(q, wq.And) else [q]
+    ranges = [p for p in parts if isinstance(p, wq.NumericRange) and p.fieldname == "date"]
+    if not ranges:
+        return q, None, None
+    starts = [_day(r.start) for r in ranges if r.start is not None]
+    ends = [_day(r.end) for r in ranges if r.end is not None]
+    rest = [p for p in parts if not any(p is r for r in ranges)]
+    q = wq.And(rest) if len(rest) > 1 else (rest[0] if rest else wq.Every())
+    return q, max(starts, default=None), min(ends, default=None)
+
+
 def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQuery:
     """Parse a user's query; never raises for bad syntax (falls back to plain words)."""
     text = _CONTROL.sub(" ", text or "").strip()
@@ -274,7 +299,8 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
     words = _free_words(text, registry)
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
-    return ParsedQuery(q, notice, words, orgs, text)
+    q, date_from, date_to = pull_date_range(q)
+    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to)
 
 
 def limit_expansions(q: wq.Query, reader, schema, lexicon: Lexicon | None) -> tuple[wq.Query, str | None]:

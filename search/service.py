@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from whoosh.query import Every
 
 from indexer import (
     IndexMissing,
@@ -23,10 +24,11 @@ from indexer import (
     read_last_reindex,
     registry,
 )
-from indexer.analysis import english_analyzer, plain_analyzer, polish_analyzer
+from indexer.analysis import ANALYZERS
 from indexer.store import current_generation
 from indexer.vocab import Vocabulary
 
+from .docsets import Matcher, Scored, scores_at
 from .facets import Columns, count_facets, date_range_mask
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
@@ -34,7 +36,7 @@ from .query import limit_expansions, make_parser, parse_query
 from .request import SearchRequest
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
-_ANALYZERS = {"pl": polish_analyzer(), "en": english_analyzer(), "xx": plain_analyzer()}
+_ANALYZERS = {lang: make() for lang, make in ANALYZERS.items()}
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
@@ -108,6 +110,7 @@ class SearchService:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
             local.searcher = gen.ix.searcher()
+            local.matcher = Matcher(local.searcher, gen.columns)
             local.generation = gen
         return local.searcher
 
@@ -129,10 +132,12 @@ class SearchService:
         notice = parsed.notice or expansion_note
 
         cols = gen.columns
-        docs = np.fromiter(q.docs(searcher), dtype=np.int64)
-        docs = docs[cols.live[docs]] if len(docs) else docs
-        if request.date_from or request.date_to:
-            docs = docs[date_range_mask(cols, docs, request.date_from, request.date_to)]
+        scored = self._local.matcher.match(q)
+        docs = scored.docs[cols.live[scored.docs]] if len(scored.docs) else scored.docs
+        start = max(filter(None, (request.date_from, parsed.date_from)), default=None)
+        end = min(filter(None, (request.date_to, parsed.date_to)), default=None)
+        if start or end:
+            docs = docs[date_range_mask(cols, docs, start, end)]
         selections = {"language": request.languages, "organization": request.organizations,
                       "source": request.sources, "date": request.dates}
         final, facets = count_facets(cols, docs, selections, request.ui_lang, self.registry.label)
@@ -140,7 +145,7 @@ class SearchService:
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=notice)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
-        page_docs = self._page(searcher, q, final, request, filtered=len(final) != len(docs))
+        page_docs = self._page(scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.organizations)
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
@@ -165,19 +170,20 @@ class SearchService:
             changed = changed or better is not None
         return " ".join(out) if changed else None
 
-    def _page(self, searcher, q, final: np.ndarray, request: SearchRequest, filtered: bool):
+    def _page(self, scored: Scored, final: np.ndarray, request: SearchRequest,
+              browsing: bool) -> list[int]:
+        """Document numbers of the requested page: by score, or by date."""
         start, stop = request.offset, request.offset + request.per_page
         if not len(final) or start >= len(final):
             return []
-        if request.sort != "relevance" or q.__class__.__name__ == "Every":
+        if request.sort != "relevance" or browsing:
             day = self._current().columns.day[final]
             # undated items last in both directions; ties broken by document number
             key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
             order = np.lexsort((final, key if request.sort == "oldest" else -key))
-            return [int(d) for d in final[order][start:stop]]
-        allowed = set(final.tolist()) if filtered else None
-        results = searcher.search(q, limit=stop, filter=allowed)
-        return [hit.docnum for hit in results[start:stop]]
+        else:
+            order = np.lexsort((final, -scores_at(scored, final)))  # best first, ties by docnum
+        return [int(d) for d in final[order[start:stop]]]
 
     def _hits(self, searcher, q, docnums: list[int], ui_lang: str, orgs: set[str]) -> list[dict]:
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
@@ -200,16 +206,15 @@ class SearchService:
         for docnum in docnums:
             item = item_from_stored(searcher.stored_fields(docnum))
             lang = item.language if item.language in ("pl", "en") else "xx"
-            analyzers = [(_ANALYZERS[lang], terms.get(lang, set()))]
-            hits.append(self._hit(item, analyzers, ui_lang, org_spans))
+            hits.append(self._hit(item, lang, terms.get(lang, set()), ui_lang, org_spans))
         return hits
 
-    def _hit(self, item, analyzers, ui_lang: str, extra=None) -> dict:
+    def _hit(self, item, lang: str, terms: set[str], ui_lang: str, extra=None) -> dict:
         return {
             "id": item.id,
             "title": item.title,
-            "title_html": title_html(item.title, analyzers, extra),
-            "snippet": snippet(item.body, analyzers, extra=extra),
+            "title_html": title_html(item.title, lang, terms, extra),
+            "snippet": snippet(item.body, lang, terms, extra=extra),
             "date": item.date,
             "date_precision": item.date_precision,
             "language": item.language,
@@ -230,7 +235,7 @@ class SearchService:
         if docnum is None:
             return None
         item = item_from_stored(searcher.stored_fields(docnum))
-        data = self._hit(item, [], ui_lang)
+        data = self._hit(item, "xx", set(), ui_lang)
         data.pop("title_html")
         data.pop("snippet")
         data["body"] = item.body
