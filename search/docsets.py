@@ -25,7 +25,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from .facets import Columns
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
-CACHE_TERMS = 4096
+CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)
 _NOTHING = np.zeros(0, dtype=np.int64)
 
 
@@ -72,6 +72,7 @@ class Matcher:
         self.lengths = {"title": columns.tlen, "body": columns.blen}
         self._avg: dict[str, float] = {}
         self._cache: OrderedDict[tuple[str, object], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
 
     def match(self, q: wq.Query) -> Scored:
         """Documents matching ``q`` with their BM25F scores."""
@@ -167,8 +168,10 @@ class Matcher:
         found = (np.concatenate(ids), np.concatenate(weights)) if ids \
             else (_NOTHING, np.zeros(0, dtype=np.float32))
         self._cache[key] = found
-        if len(self._cache) > CACHE_TERMS:
-            self._cache.popitem(last=False)
+        self._cached_bytes += found[0].nbytes + found[1].nbytes
+        while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
+            _key, (ids, weights) = self._cache.popitem(last=False)
+            self._cached_bytes -= ids.nbytes + weights.nbytes
         return found
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from indexer.analysis import ANALYZERS, TOKEN_PATTERN
 
 SNIPPET_CHARS = 240
-SCAN_CHARS = 20_000
+SCAN_CHARS = 8_000
 CONTEXT_BEFORE = 60
 
 
