@@ -128,7 +128,7 @@ def whoosh_groupedby_latency(index: Path, queries: list[str]) -> list[float]:
     times = []
     with gen.ix.searcher() as searcher:
         for text in queries:
-            q = parse_query(text, gen.parser, service.registry).query
+            q = parse_query(text, gen.parsers["all"], service.registry).query
             q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
             t = time.perf_counter()
             results = searcher.search(q, limit=10, groupedby=facets)

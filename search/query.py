@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
+    AndGroup,
     FieldAliasPlugin,
     FieldsPlugin,
     FuzzyTermPlugin,
@@ -140,11 +141,14 @@ class _Parser(QueryParser):
         return wq.Or([q, *extra]) if extra else q
 
 
-def make_parser(schema: Schema, lexicon: Lexicon | None = None) -> QueryParser:
-    """A parser over the index schema plus a virtual ``title`` field."""
+def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all") -> QueryParser:
+    """A parser over the index schema plus a virtual ``title`` field.
+
+    ``match="all"`` joins words with AND (the default), ``"any"`` with OR.
+    """
     parse_schema = copy.deepcopy(schema)
     parse_schema.add("title", TEXT(analyzer=plain_analyzer()))
-    parser = _Parser(None, parse_schema)
+    parser = _Parser(None, parse_schema, group=OrGroup if match == "any" else AndGroup)
     parser.lexicon = lexicon
     parser.remove_plugin_class(FieldsPlugin)
     parser.remove_plugin_class(WildcardPlugin)

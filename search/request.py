@@ -12,6 +12,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 SORTS = ("relevance", "newest", "oldest")
+MATCHES = ("all", "any")
 UI_LANGS = ("pl", "en")
 LANGUAGES = ("pl", "en", "other")
 _DATE_VALUE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -37,6 +38,7 @@ class SearchRequest:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
+    match: str = "all"  # words joined with AND ("all") or OR ("any")
     page: int = 1
     per_page: int = 10
     ui_lang: str = "en"
@@ -44,6 +46,8 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if len(self.q) > MAX_QUERY_CHARS:
             raise BadRequest(f"query is longer than {MAX_QUERY_CHARS} characters", "q")
+        if self.match not in MATCHES:
+            raise BadRequest("match must be all or any", "match")
         if self.sort not in SORTS:
             raise BadRequest(f"sort must be one of {', '.join(SORTS)}", "sort")
         if not 1 <= self.page <= MAX_PAGE:
@@ -79,6 +83,7 @@ class SearchRequest:
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],
             "sort": [self.sort] if self.sort != "relevance" else [],
+            "match": [self.match] if self.match != "all" else [],
             "page": [str(self.page)] if self.page != 1 else [],
             "per_page": [str(self.per_page)] if self.per_page != 10 else [],
             "ui": [self.ui_lang],
@@ -110,6 +115,7 @@ class SearchRequest:
             date_from=parse_day(one("from"), "from"),
             date_to=parse_day(one("to"), "to"),
             sort=one("sort", "relevance") or "relevance",
+            match=one("match", "all") or "all",
             page=_int(one("page", "1"), "page"),
             per_page=_int(one("per_page", "10"), "per_page"),
             ui_lang=one("ui", ui_lang) or ui_lang,

@@ -8,9 +8,10 @@ folder or a new Whoosh commit) is picked up on the next request.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,8 @@ from .lexicon import Lexicon
 from .query import limit_expansions, make_parser, parse_query
 from .request import SearchRequest
 
+RELAXED_NOTICE = "No item has all the words; showing items with some of them."
+_OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
 _ANALYZERS = {lang: make() for lang, make in ANALYZERS.items()}
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -75,7 +78,8 @@ class _Generation:
         self.path = current_generation(index_dir)
         self.ix = open_index(index_dir)
         self.lexicon = Lexicon(Vocabulary.load(self.path))
-        self.parser = make_parser(self.ix.schema, self.lexicon)
+        self.parsers = {match: make_parser(self.ix.schema, self.lexicon, match)
+                        for match in ("all", "any")}
         self.version = self.ix.latest_generation()
         with self.ix.reader() as reader:
             self.columns = Columns.load(reader)
@@ -126,7 +130,7 @@ class SearchService:
         started = time.perf_counter()
         gen = self._current()
         searcher = self._searcher(gen)
-        parsed = parse_query(request.q, gen.parser, self.registry)
+        parsed = parse_query(request.q, gen.parsers[request.match], self.registry)
         q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema,
                                              gen.lexicon)
         notice = parsed.notice or expansion_note
@@ -150,6 +154,13 @@ class SearchService:
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
+        if not result.total and request.match == "all" and len(parsed.words) > 1 \
+                and not result.notice and not _OPERATORS.search(request.q):
+            relaxed = self.search(replace(request, match="any"))
+            if relaxed.total:
+                relaxed.notice = RELAXED_NOTICE
+                relaxed.suggestion = relaxed.suggestion or result.suggestion
+                return relaxed
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 

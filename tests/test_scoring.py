@@ -14,7 +14,7 @@ QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resol
 def test_numpy_matching_equals_whoosh(seed_service, text):
     gen = seed_service._current()
     with gen.ix.searcher() as searcher:
-        q = parse_query(text, gen.parser, seed_service.registry).query
+        q = parse_query(text, gen.parsers["all"], seed_service.registry).query
         q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
         ours = Matcher(searcher, gen.columns).match(q)
         theirs = np.fromiter(q.docs(searcher), dtype=np.int64)
@@ -28,7 +28,7 @@ def test_numpy_ranking_follows_whoosh_on_the_sample(sample_service):
     with gen.ix.searcher() as searcher:
         for text in ["NATO", "handel ludźmi", "interest rates", "Komisja Europejska", "climate finance",
                      "OBWE", "inflacja", "human trafficking", "Sejm ustawa", "WHO vaccines"]:
-            q = parse_query(text, gen.parser, sample_service.registry).query
+            q = parse_query(text, gen.parsers["all"], sample_service.registry).query
             q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
             ours = Matcher(searcher, gen.columns).match(q)
             top = ours.docs[np.lexsort((ours.docs, -ours.scores))][:3].tolist()
