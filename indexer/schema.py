@@ -91,7 +91,8 @@ def to_document(item: Item, words: set[str] | None = None) -> dict:
     lang = field_lang(item.language)
     fieldformat = _FORMATS[lang]
     title = doc[f"title_{lang}"] = preanalyze(item.title, lang, fieldformat, words)
-    body = doc[f"body_{lang}"] = preanalyze(indexed_body, lang, fieldformat, words)
+    # the body field holds the whole item, title included ("flat" BM25, measured better)
+    body = doc[f"body_{lang}"] = preanalyze(f"{item.title}\n{indexed_body}", lang, fieldformat, words)
     doc["c_tlen"], doc["c_blen"] = title.length, body.length
     if item.source:
         doc["source"] = item.source

@@ -3,9 +3,10 @@
 Whoosh scores one document at a time in Python: about 25 ms for a broad query
 at 100k items, and ``Query.docs()`` walks the matchers again for the facets.
 Here each term's postings are read a block at a time into arrays (document
-numbers and term frequencies), scored with Whoosh's own BM25F formula and
-statistics, and the boolean structure (And, Or, Not, AndNot, AndMaybe, boosts)
-is evaluated with numpy set operations.  Other queries (phrases, spans,
+numbers and term frequencies), scored with BM25 per field (Lucene's idf,
+k1/b tuned on the SciFact train claims, see ``bench/quality.py``), and the
+boolean structure (And, Or, Not, AndNot, AndMaybe, boosts) is evaluated with
+numpy set operations.  Other queries (phrases, spans,
 ranges) are matched and scored by Whoosh's own matchers, so every query works.
 
 Field lengths come from the index's ``c_tlen``/``c_blen`` columns (exact token
@@ -24,7 +25,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from .facets import Columns
 
-K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+K1, B = 1.2, 0.3  # tuned on the SciFact train claims (bench/quality.py); Whoosh: 1.2, 0.75
 CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)
 _NOTHING = np.zeros(0, dtype=np.int64)
 
@@ -141,7 +142,8 @@ class Matcher:
         kind = fieldname.split("_", 1)[0]
         if field is None or not field.scorable or kind not in self.lengths:
             return Scored(docs, weights * boost)
-        idf = np.log(self.count / (len(docs) + 1)) + 1
+        df = len(docs)
+        idf = np.log(1 + (self.count - df + 0.5) / (df + 0.5))  # Lucene/Robertson idf
         lengths = self.lengths[kind][docs]
         avg = self._avg_length(fieldname)
         scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))

@@ -45,9 +45,9 @@ from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
 from .lexicon import Lexicon
 
 FIELD_BOOSTS = {
-    "title_pl": 2.0, "body_pl": 1.0,
-    "title_en": 2.0, "body_en": 1.0,
-    "title_xx": 2.0, "body_xx": 1.0,
+    "title_pl": 0.25, "body_pl": 1.0,
+    "title_en": 0.25, "body_en": 1.0,
+    "title_xx": 0.25, "body_xx": 1.0,
 }
 FIELD_LANG = {name: name.rsplit("_", 1)[1] for name in FIELD_BOOSTS}
 VARIANT_BOOST = 0.5  # other diacritic forms of a query word

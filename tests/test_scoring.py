@@ -22,7 +22,7 @@ def test_numpy_matching_equals_whoosh(seed_service, text):
 
 
 def test_numpy_ranking_follows_whoosh_on_the_sample(sample_service):
-    """BM25F with exact field lengths: the same top results as Whoosh's byte-rounded ones."""
+    """Our BM25 (exact lengths, Lucene idf, tuned b) keeps mostly Whoosh's top results."""
     gen = sample_service._current()
     agree = total = 0
     with gen.ix.searcher() as searcher:
