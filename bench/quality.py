@@ -262,13 +262,16 @@ def extraction(shared: Path) -> None:
         item = extract(Record(dict(row), "other", row["id"]))
         lang_total += 1
         lang_right += item.language == "other"
-    span_right = span_total = gold_found = gold_total = 0
+    span_right = span_bloc = span_total = gold_found = gold_total = 0
     for doc in rows(shared / "eval" / "poleval2018-ner" / "poleval2018_ner_gold.jsonl.gz"):
         gold = [tuple(o) for e in doc["entities"] if e["type"] == "orgName" for o in e["offsets"]]
+        blocs = [tuple(o) for e in doc["entities"] if e["type"] == "placeName_bloc" for o in e["offsets"]]
         ours = [(m.start, m.end) for m in reg.find(doc["text"])]
         overlaps = lambda a, b: a[0] < b[1] and b[0] < a[1]  # noqa: E731
         span_total += len(ours)
         span_right += sum(any(overlaps(s, g) for g in gold) for s in ours)
+        span_bloc += sum(any(overlaps(s, g) for g in blocs) and not any(overlaps(s, g) for g in gold)
+                         for s in ours)
         gold_total += len(gold)
         gold_found += sum(any(overlaps(g, s) for s in ours) for g in gold)
 
@@ -281,6 +284,8 @@ def extraction(shared: Path) -> None:
         ["", f"recall ({tp + fn} gold)", tp / max(1, tp + fn), ">= 0.9"],
         ["PolEval 2018 orgName spans", f"precision ({span_total} spans marked)",
          span_right / max(1, span_total), ">= 0.9"],
+        ["", "… counting EU/NATO, which NKJP tags placeName_bloc, as right",
+         (span_right + span_bloc) / max(1, span_total), ""],
         ["", f"share of gold spans found ({gold_total} gold)", gold_found / max(1, gold_total), "report"],
     ])
     print("### Languages and dates\n")

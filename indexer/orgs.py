@@ -41,6 +41,11 @@ def _acronym_base(word: str) -> str:
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
+# Endings a name word may lose when inflected; anything longer is another word
+# (Europol is not "Europy", Frontex not "Front").
+_NAME_ENDINGS = frozenset(["", *"a o e y i ia ie ek ka ga ko go".split()])
+
+
 @dataclass(frozen=True)
 class Organization:
     """One registry entry; ``en``/``pl`` hold names, the label first."""
@@ -79,10 +84,8 @@ def _inflected_match(text_tok: str, name_tok: str) -> bool:
     if min(len(text_tok), len(name_tok)) <= 3:  # "ds", "w", "of", "ue": exact or word+ending
         return len(name_tok) == 3 and text_tok.startswith(name_tok) and text_tok[3:] in _ENDINGS
     prefix = len(os.path.commonprefix([text_tok, name_tok]))
-    # the name word, less at most two final letters, plus an ending
-    return prefix >= 3 and len(name_tok) - prefix <= 2 and (
-        text_tok[prefix:] in _ENDINGS or prefix == len(text_tok)
-    )
+    # the name word less its own ending (Rad-a, Uni-a, Związ-ek), plus another ending
+    return prefix >= 3 and name_tok[prefix:] in _NAME_ENDINGS and text_tok[prefix:] in _ENDINGS
 
 
 @dataclass
