@@ -46,5 +46,5 @@ def detect(text: str) -> str:
     sample = text[:3000]
     if not any(c.isalpha() for c in sample):
         return OTHER
-    lang, _score = _identifier().classify(sample)
+    lang, _score = _identifier().classify(sample.lower())  # all-caps wire headlines confuse langid
     return lang if lang in LANGUAGES else OTHER
