@@ -93,29 +93,37 @@ def fold(text: str) -> str:
 
 
 class HyphenPartsFilter(Filter):
-    """After a hyphenated token, also emit its parts at the following positions.
+    """Index a hyphenated word as its parts, at consecutive positions.
 
-    "inter-agency" stays searchable as a whole while "agency" finds it too.
-    Queries go through the same chain, so phrase positions stay consistent.
+    "Inter-Agency Coordination" becomes inter, agency, coordination (as Lucene's
+    StandardTokenizer splits), so "agency", "inter-agency" and the phrase
+    "agency coordination" all find it; later tokens move along one position per
+    extra part, so phrase positions stay consistent at index and query time.
     """
 
     def __call__(self, tokens):
+        shift = 0
         for t in tokens:
+            if t.positions:
+                t.pos += shift
             text = t.text
-            yield t
-            if "-" in text:
-                start = t.startchar if t.chars else 0
-                offset = 0
-                for part in text.split("-"):
-                    if t.positions:
-                        t.pos += 1
+            if "-" not in text:
+                yield t
+                continue
+            start = t.startchar if t.chars else 0
+            offset = 0
+            parts = text.split("-")
+            for n, part in enumerate(parts):
+                if part:
+                    t.text = part
                     if t.chars:
                         t.startchar = start + offset
                         t.endchar = t.startchar + len(part)
-                    offset += len(part) + 1
-                    if part:
-                        t.text = part
-                        yield t
+                    yield t
+                    if t.positions and n < len(parts) - 1:
+                        t.pos += 1
+                        shift += 1
+                offset += len(part) + 1
 
 
 class KeywordMarkFilter(Filter):

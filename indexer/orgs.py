@@ -184,13 +184,22 @@ class Registry:
             if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
                 best = (n, pattern.org)
         if acronyms:
-            best = max(best, self._acronym_at(tokens, i, any_case), key=lambda b: b[0])
+            found = self._acronym_at(tokens, i, any_case)
+            if found[0] > best[0]:
+                best = found
         return best
 
     def _acronym_at(self, tokens, i, any_case=False) -> tuple[int, str]:
-        head = _acronym_base(tokens[i][0])
-        if head not in self._heads and not (any_case and head.upper() in self._heads):
-            return 0, ""
+        head = tokens[i][0]
+        if head not in self._heads:
+            if any_case and head.upper() in self._heads:
+                pass
+            elif "-" in head or "'" in head or "’" in head:  # ONZ-u, OSCE's
+                head = _acronym_base(head)
+                if head not in self._heads:
+                    return 0, ""
+            else:
+                return 0, ""
         for n in (2, 1):
             words = [t for t, _, _ in tokens[i : i + n]]
             if len(words) < n:

@@ -1,6 +1,6 @@
 """The Polish and English analyzers: tokenizing, stopwords, guarded stemming."""
 
-from indexer.analysis import Postings, analyze, preanalyze, stem_pl
+from indexer.analysis import Postings, analyze, english_analyzer, preanalyze, stem_pl
 from indexer.schema import build_schema
 
 from .conftest import PL_SEED, corpus_rows
@@ -25,9 +25,10 @@ def test_stemmer_guards_short_words_acronyms_and_invented_stems():
     assert analyze("2024", "pl") == ["2024"]
 
 
-def test_hyphenated_words_keep_the_whole_and_the_parts():
-    assert analyze("Inter-Agency", "en") == ["inter-agency", "inter", "agenc"]
-    assert "biało-czerwony" in analyze("biało-czerwony", "pl")
+def test_hyphenated_words_are_indexed_as_parts_at_consecutive_positions():
+    assert analyze("Inter-Agency", "en") == ["inter", "agenc"]
+    tokens = [(t.text, t.pos) for t in english_analyzer()("Inter-Agency Coordination Group", positions=True)]
+    assert tokens == [("inter", 0), ("agenc", 1), ("coordin", 2), ("group", 3)]
 
 
 def test_english_possessives_and_stemming():

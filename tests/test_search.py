@@ -57,6 +57,8 @@ def test_organization_mentions_are_highlighted_in_any_language(sample_service):
 def test_english_query_finds_english_item(seed_service):
     assert ids(seed_service.search(SearchRequest(q="trafficking"))) == [EN]
     assert ids(seed_service.search(SearchRequest(q="inter-agency coordination"))) == [EN]
+    assert ids(seed_service.search(SearchRequest(q='"agency coordination group"'))) == [EN]
+    assert ids(seed_service.search(SearchRequest(q='"Inter-Agency Coordination"'))) == [EN]
 
 
 def test_multi_select_language_facet_keeps_both_counts(seed_service):
