@@ -6,7 +6,7 @@ INDEX  ?= prasa-index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench index clean
+.PHONY: run test bench index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks and quality figures on ../shared (see README)
+## Benchmarks and quality figures on ../shared (see README); about 10 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
-	$(BIN)/python bench/indexing.py ../shared/corpus
+	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
