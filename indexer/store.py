@@ -28,7 +28,6 @@ from whoosh import index as whoosh_index
 from .schema import build_schema
 
 DEFAULT_INDEX = "prasa-index"
-KEEP_GENERATIONS = 2  # the current one and the one before (open searchers may still read it)
 
 
 class IndexMissing(FileNotFoundError):
@@ -77,23 +76,23 @@ def new_generation(index_dir: Path):
 
 
 def publish(index_dir: Path, gen: Path) -> None:
-    """Serve ``gen`` from now on (atomic), then drop generations no longer needed."""
+    """Serve ``gen`` from now on (atomic), then drop generations no longer needed.
+
+    The generation served until now is kept (searchers opened on it may still
+    be reading); every other folder goes, including ones left by a reindex
+    that was killed before it could publish.
+    """
+    previous = current_generation(index_dir)
     tmp = index_dir / "CURRENT.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(gen.name)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, index_dir / "CURRENT")
-    _prune(index_dir, keep=gen)
-
-
-def _prune(index_dir: Path, keep: Path) -> None:
-    gens = sorted(
-        (p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
-    )
-    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
-    for path in old:
-        shutil.rmtree(path, ignore_errors=True)
+    keep = {gen.name, previous.name if previous else None}
+    for path in index_dir.glob("gen-*"):
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def discard(gen: Path) -> None:
