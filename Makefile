@@ -35,11 +35,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks and quality figures on ../shared (see README); about 10 minutes
+## Benchmarks, quality and load figures on ../shared (see README); about 12 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/load.py --seconds 60
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
