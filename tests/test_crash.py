@@ -2,7 +2,6 @@
 
 import gzip
 import itertools
-import json
 import os
 import signal
 import subprocess
