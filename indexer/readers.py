@@ -1,5 +1,8 @@
 """Reading press items from files: format sniffing, decoding, streaming records.
 
+Formats: raw wire text, JSON Lines (plain or gzip'd), RSS/Atom feeds and saved
+HTML pages (``feeds.py``).
+
 Like sqlite-utils' ``rows_from_file``, each reader yields plain records (dicts
 with at least ``body``), plus ``Problem`` entries for what could not be read,
 so one bad line or file never stops the rest.
@@ -52,6 +55,10 @@ def sniff(path: Path) -> str | None:
         return "jsonl"
     if name.endswith(TEXT_SUFFIXES):
         return "text"
+    if name.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if name.endswith((".rss", ".atom", ".xml")):
+        return "feed"
     if "." not in name:
         try:
             with open(path, "rb") as f:
@@ -91,7 +98,7 @@ def _central_european(data: bytes) -> str:
     return "iso8859_2" if iso_letters else "cp1250"
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ValueError(f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
@@ -102,7 +109,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def read_text_file(path: Path) -> Iterator[Record | Problem]:
     """A raw wire text file: one item, or several separated by ``---`` lines."""
-    text, _encoding = decode(_read_bytes(path))
+    text, _encoding = decode(read_bytes(path))
     text = text.replace("\r\n", "\n").replace("\x00", "")
     chunks = [c.strip() for c in _split_items(text)]
     chunks = [c for c in chunks if c]
@@ -127,7 +134,7 @@ def _split_items(text: str) -> list[str]:
 
 def read_jsonl_file(path: Path) -> Iterator[Record | Problem]:
     """JSON Lines (plain or gzip'd); a JSON array file is accepted too."""
-    text, _encoding = decode(_read_bytes(path))
+    text, _encoding = decode(read_bytes(path))
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
@@ -157,7 +164,11 @@ def _json_lines(text: str, path: Path) -> Iterator[tuple[int, object]]:
             yield n, Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
 
 
-READERS = {"text": read_text_file, "jsonl": read_jsonl_file}
+def _readers():
+    from .feeds import read_feed_file, read_html_file
+
+    return {"text": read_text_file, "jsonl": read_jsonl_file, "feed": read_feed_file,
+            "html": read_html_file}
 
 
 def read_file(path: Path) -> Iterator[Record | Problem]:
@@ -166,9 +177,11 @@ def read_file(path: Path) -> Iterator[Record | Problem]:
     if fmt is None:
         return
     try:
-        yield from READERS[fmt](path)
+        yield from _readers()[fmt](path)
     except (OSError, ValueError, EOFError, gzip.BadGzipFile) as e:
         yield Problem(str(path), f"cannot read: {e}")
+    except Exception as e:  # a parser library's own error: report the file, keep the rest
+        yield Problem(str(path), f"cannot read: {type(e).__name__}: {e}")
 
 
 def walk(source: Path) -> Iterator[Path]:

@@ -1,0 +1,52 @@
+"""RSS, Atom and saved HTML pages, in the shapes real publishers use (files in sample/)."""
+
+from pathlib import Path
+
+from indexer import extract
+from indexer.readers import Problem, read_file
+
+from .conftest import SAMPLE
+
+
+def items(path: Path):
+    return [extract(r) for r in read_file(path)]
+
+
+def test_rss_with_content_encoded():
+    nbp, orlen = items(SAMPLE / "feeds" / "pap-gospodarka.rss")
+    assert (nbp.id, nbp.title, nbp.language, nbp.date) == (
+        "gosp-2024-10-02-nbp", "NBP: stopy procentowe bez zmian", "pl", "2024-10-02")
+    assert nbp.source == "Serwis Gospodarczy" and nbp.url.endswith("nbp-stopy-2024-10")
+    assert "<p>" not in nbp.body and "Narodowy Bank Polski" in nbp.body  # HTML stripped
+    assert nbp.body.count("\n") == 1  # one line per paragraph
+    assert set(orlen.organizations) == {"orlen", "european-commission", "gazprom"}
+
+
+def test_atom_with_xml_lang_per_entry():
+    osce, gaza = items(SAMPLE / "feeds" / "world-desk.atom")
+    assert (osce.language, gaza.language) == ("en", "pl")
+    assert osce.date == "2024-10-27" and "osce" in osce.organizations
+    assert "&lt;" not in osce.body and "OSCE's Office" in osce.body
+
+
+def test_html_page_with_json_ld_and_a_cookie_banner():
+    (page,) = items(SAMPLE / "pages" / "szczyt-nato.html")
+    assert page.title == "Szczyt NATO w Waszyngtonie"
+    assert (page.date, page.language, page.source) == ("2024-07-09", "pl", "Portal Informacyjny")
+    assert page.url == "https://example.org/swiat/szczyt-nato-waszyngton"
+    assert page.body.startswith("W Waszyngtonie rozpoczął się szczyt")
+    for boilerplate in ("cookie", "Akceptuję", "Najczęściej czytane", "Wszelkie prawa", "Strona główna"):
+        assert boilerplate not in page.body
+    assert {"nato", "mon"} <= set(page.organizations)
+
+
+def test_broken_feeds_and_pages_are_reported(tmp_path: Path):
+    (tmp_path / "bad.rss").write_text("<rss><channel><item><title>x", "utf-8")
+    (tmp_path / "empty.atom").write_text('<feed xmlns="http://www.w3.org/2005/Atom"></feed>', "utf-8")
+    (tmp_path / "menu.html").write_text("<html><body><nav><a href=/>Start</a></nav></body></html>", "utf-8")
+    (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 10)
+    for name in ("empty.atom", "menu.html", "binary.html"):
+        out = list(read_file(tmp_path / name))
+        assert len(out) == 1 and isinstance(out[0], Problem) and out[0].reason, name
+    out = list(read_file(tmp_path / "bad.rss"))  # feedparser recovers what it can
+    assert all(isinstance(o, Problem) or o.fields.get("title") == "x" for o in out)
