@@ -62,6 +62,9 @@ def read_feed_file(path: Path) -> Iterator[Record | Problem]:
             "source": feed.get("title"),
             "url": entry.get("link"),
         }
+        if not fields["title"] and not fields["body"]:
+            yield Problem(f"{path}:{n}", "feed entry without a title or text")
+            continue
         yield Record({k: v for k, v in fields.items() if v}, str(path), str(n))
 
 
