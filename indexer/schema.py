@@ -26,6 +26,7 @@ from .analysis import (
     preanalyze,
 )
 from .dates import ItemDate
+from .fingerprint import simhash
 from .items import Item
 
 FIELD_LANGS = ("pl", "en", "xx")  # text field suffixes; "xx" holds every other language
@@ -67,6 +68,7 @@ def build_schema() -> Schema:
         # token counts of the title and body fields, for the search side's BM25F
         c_tlen=COLUMN(columns.NumericColumn("I", default=0)),
         c_blen=COLUMN(columns.NumericColumn("I", default=0)),
+        c_simhash=COLUMN(columns.NumericColumn("Q", default=0)),  # near-duplicate fingerprint
     )
 
 
@@ -94,6 +96,7 @@ def to_document(item: Item, words: set[str] | None = None) -> dict:
     # the body field holds the whole item, title included ("flat" BM25, measured better)
     body = doc[f"body_{lang}"] = preanalyze(f"{item.title}\n{indexed_body}", lang, fieldformat, words)
     doc["c_tlen"], doc["c_blen"] = title.length, body.length
+    doc["c_simhash"] = simhash(indexed_body)
     if item.source:
         doc["source"] = item.source
     if item.place:

@@ -63,6 +63,7 @@ class Columns:
     live: np.ndarray  # bool: not deleted
     tlen: np.ndarray  # title and body token counts (BM25F field lengths)
     blen: np.ndarray
+    simhash: np.ndarray  # uint64 near-duplicate fingerprints
 
     @classmethod
     def load(cls, reader) -> Columns:
@@ -90,6 +91,7 @@ class Columns:
             org_ptr=ptr, org_idx=org_flat, org_values=org_values, live=live,
             tlen=np.array(column("c_tlen"), dtype=np.float32).reshape(-1),
             blen=np.array(column("c_blen"), dtype=np.float32).reshape(-1),
+            simhash=np.array(column("c_simhash"), dtype=np.uint64).reshape(-1),
         )
 
     def live_docs(self) -> np.ndarray:
@@ -254,3 +256,29 @@ def count_facets(cols: Columns, docs: np.ndarray, selections: dict[str, tuple[st
                 keep &= m
         facets[facet.name] = facet.values(cols, docs[keep], selections.get(facet.name, ()), ui_lang, labels)
     return docs[everything], facets
+
+
+NEAR_DUPLICATE_BITS = 12  # SimHash distance of a reprint (other stories on the same topic: 23+ of 64)
+
+
+def collapse(ordered: np.ndarray, simhash: np.ndarray, groups_wanted: int) -> list[list[int]]:
+    """Group ranked documents with near-identical fingerprints; the best-ranked leads.
+
+    Stops once ``groups_wanted`` groups exist (later documents may still join
+    them only if they were examined first, so a page never changes afterwards).
+    """
+    groups: list[list[int]] = []
+    heads = np.zeros(0, dtype=np.uint64)
+    for doc in ordered.tolist():
+        fingerprint = simhash[doc]
+        if fingerprint and len(heads):
+            distance = np.bitwise_count(heads ^ fingerprint)
+            best = int(np.argmin(distance))
+            if distance[best] <= NEAR_DUPLICATE_BITS:
+                groups[best].append(doc)
+                continue
+        if len(groups) >= groups_wanted:
+            continue
+        groups.append([doc])
+        heads = np.append(heads, fingerprint if fingerprint else np.uint64(0))
+    return groups

@@ -39,6 +39,7 @@ class SearchRequest:
     date_to: dt.date | None = None
     sort: str = "relevance"
     match: str = "all"  # words joined with AND ("all") or OR ("any")
+    collapse: bool = False  # fold near-duplicate reprints into one hit
     page: int = 1
     per_page: int = 10
     ui_lang: str = "en"
@@ -84,6 +85,7 @@ class SearchRequest:
             "to": [self.date_to.isoformat()] if self.date_to else [],
             "sort": [self.sort] if self.sort != "relevance" else [],
             "match": [self.match] if self.match != "all" else [],
+            "collapse": ["1"] if self.collapse else [],
             "page": [str(self.page)] if self.page != 1 else [],
             "per_page": [str(self.per_page)] if self.per_page != 10 else [],
             "ui": [self.ui_lang],
@@ -116,10 +118,19 @@ class SearchRequest:
             date_to=parse_day(one("to"), "to"),
             sort=one("sort", "relevance") or "relevance",
             match=one("match", "all") or "all",
+            collapse=_flag(one("collapse", "0"), "collapse"),
             page=_int(one("page", "1"), "page"),
             per_page=_int(one("per_page", "10"), "per_page"),
             ui_lang=one("ui", ui_lang) or ui_lang,
         )
+
+
+def _flag(value: str, name: str) -> bool:
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("", "0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"{name} must be 1 or 0, not {value!r}", name)
 
 
 def _int(value: str, name: str) -> int:

@@ -30,7 +30,7 @@ from indexer.store import current_generation
 from indexer.vocab import Vocabulary
 
 from .docsets import Matcher, Scored, scores_at
-from .facets import Columns, count_facets, date_range_mask
+from .facets import Columns, collapse, count_facets, date_range_mask
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
 from .query import limit_expansions, make_parser, parse_query
@@ -38,7 +38,8 @@ from .request import SearchRequest
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
-SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
+SUGGEST_BELOW = 3
+COLLAPSE_SCAN = 2000  # ranked documents examined for near-duplicates when collapsing  # offer "did you mean" when a query finds fewer hits than this
 _ANALYZERS = {lang: make() for lang, make in ANALYZERS.items()}
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
@@ -182,11 +183,19 @@ class SearchService:
         return " ".join(out) if changed else None
 
     def _page(self, scored: Scored, final: np.ndarray, request: SearchRequest,
-              browsing: bool) -> list[int]:
-        """Document numbers of the requested page: by score, or by date."""
+              browsing: bool) -> list[list[int]]:
+        """The requested page: a list of hits, each [document, its other versions…]."""
         start, stop = request.offset, request.offset + request.per_page
         if not len(final) or start >= len(final):
             return []
+        order = self._order(scored, final, request, browsing)
+        if request.collapse:
+            groups = collapse(final[order[:COLLAPSE_SCAN]], self._current().columns.simhash, stop)
+            return groups[start:stop]
+        return [[int(d)] for d in final[order[start:stop]]]
+
+    def _order(self, scored: Scored, final: np.ndarray, request: SearchRequest,
+               browsing: bool) -> np.ndarray:
         if request.sort != "relevance" or browsing:
             day = self._current().columns.day[final]
             # undated items last in both directions; ties broken by document number
@@ -194,9 +203,9 @@ class SearchService:
             order = np.lexsort((final, key if request.sort == "oldest" else -key))
         else:
             order = np.lexsort((final, -scores_at(scored, final)))  # best first, ties by docnum
-        return [int(d) for d in final[order[start:stop]]]
+        return order
 
-    def _hits(self, searcher, q, docnums: list[int], ui_lang: str, orgs: set[str]) -> list[dict]:
+    def _hits(self, searcher, q, groups: list[list[int]], ui_lang: str, orgs: set[str]) -> list[dict]:
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
         # loop variable and skips every field after the first, so walk the leaves here.
         terms: dict[str, set[str]] = {}
@@ -214,10 +223,12 @@ class SearchService:
             return [(m.start, m.end) for m in self.registry.find(text) if m.org in orgs] if orgs else []
 
         hits = []
-        for docnum in docnums:
+        for docnum, *others in groups:
             item = item_from_stored(searcher.stored_fields(docnum))
             lang = item.language if item.language in ("pl", "en") else "xx"
-            hits.append(self._hit(item, lang, terms.get(lang, set()), ui_lang, org_spans))
+            hit = self._hit(item, lang, terms.get(lang, set()), ui_lang, org_spans)
+            hit["versions"] = [self._version(searcher, d) for d in others]
+            hits.append(hit)
         return hits
 
     def _hit(self, item, lang: str, terms: set[str], ui_lang: str, extra=None) -> dict:
@@ -236,6 +247,12 @@ class SearchService:
             "organizations": [{"id": o, "label": self.registry.label(o, ui_lang)}
                               for o in item.organizations],
         }
+
+    @staticmethod
+    def _version(searcher, docnum: int) -> dict:
+        item = item_from_stored(searcher.stored_fields(docnum))
+        return {"id": item.id, "title": item.title, "language": item.language,
+                "source": item.source, "date": item.date}
 
     # -- items and stats -------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:

@@ -70,8 +70,10 @@ def test_multi_select_language_facet_keeps_both_counts(seed_service):
 
 
 def test_facets_combine_with_and_across_facets(sample_service):
+    unodc = sample_service.search(SearchRequest(organizations=("unodc",)))
     both = sample_service.search(SearchRequest(organizations=("unodc",), languages=("en",)))
-    assert both.total == 2 and all(h["language"] == "en" for h in both.hits)
+    english = sum(h["language"] == "en" for h in unodc.hits)
+    assert 0 < both.total == english < unodc.total and all(h["language"] == "en" for h in both.hits)
     counts = facet(both, "organization")
     assert counts["unodc"][1] is True
     either = sample_service.search(SearchRequest(organizations=("unodc", "frontex")))
@@ -213,3 +215,14 @@ def test_any_word_matching_and_relaxing_an_empty_and(seed_service):
     assert strict.total == 2 and strict.notice == "No item has all the words; showing items with some of them."
     assert seed_service.search(SearchRequest(q="trafficking Białoruś", match="any")).total == 2
     assert seed_service.search(SearchRequest(q="trafficking AND Białoruś")).total == 0
+
+
+def test_reprints_collapse_into_one_hit_with_versions(sample_service):
+    plain = sample_service.search(SearchRequest(q="Group of Friends trafficking"))
+    assert {"sample-026", "trend-2024-12-07-reprint"} <= set(ids(plain))
+    folded = sample_service.search(SearchRequest(q="Group of Friends trafficking", collapse=True))
+    lead = folded.hits[0]
+    assert {lead["id"], *(v["id"] for v in lead["versions"])} >= {"sample-026", "trend-2024-12-07-reprint"}
+    assert "trend-2024-12-07-reprint" not in ids(folded)[1:] and "sample-026" not in ids(folded)[1:]
+    others = sample_service.search(SearchRequest(q="NATO", collapse=True))
+    assert all(h["versions"] == [] for h in others.hits)  # different stories stay apart

@@ -133,3 +133,10 @@ def test_security_headers(client):
     r = client.get("/?q=x")
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_collapsed_reprints_on_the_page(sample_client):
+    html = sample_client.get("/?q=Group+of+Friends+trafficking&collapse=1").get_data(as_text=True)
+    assert "2 versions (EN)" in html and "Show reprints separately" in html
+    html = sample_client.get("/?q=Group+of+Friends+trafficking&collapse=1&ui=pl").get_data(as_text=True)
+    assert "2 wersje (EN)" in html

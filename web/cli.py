@@ -107,12 +107,13 @@ def _print_summary(summary, index_dir: Path) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--match", type=click.Choice(["all", "any"]), default="all",
               help="Require every word (all) or any word (any).")
+@click.option("--collapse", is_flag=True, help="Fold near-duplicate reprints into one hit.")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)
 @click.option("--ui-lang", type=click.Choice(["pl", "en"]), default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API returns.")
 def search_command(query, index_dir, lang, org, source, dates, date_from, date_to, sort, match,
-                   page, per_page, ui_lang, as_json):
+                   collapse, page, per_page, ui_lang, as_json):
     """Search the index (the query syntax is in the README)."""
     service = SearchService(index_dir)
     try:
@@ -120,7 +121,8 @@ def search_command(query, index_dir, lang, org, source, dates, date_from, date_t
         request = SearchRequest(
             q=query, languages=tuple(lang), organizations=orgs, sources=tuple(source),
             dates=tuple(dates), date_from=parse_day(date_from, "--from"),
-            date_to=parse_day(date_to, "--to"), sort=sort, match=match, page=page, per_page=per_page,
+            date_to=parse_day(date_to, "--to"), sort=sort, match=match, collapse=collapse,
+            page=page, per_page=per_page,
             ui_lang=ui_lang,
         )
         result = service.search(request)
@@ -152,6 +154,9 @@ def _print_result(result) -> None:
         if hit["organizations"]:
             click.echo("   " + ", ".join(o["id"] for o in hit["organizations"]))
         click.echo("   " + _terminal(hit["snippet"]))
+        if hit["versions"]:
+            click.echo("   also: " + ", ".join(f"{v['id']} ({v['language']}, {v['source']})"
+                                               for v in hit["versions"]))
 
 
 @main.command("extract")

@@ -22,6 +22,7 @@ STRINGS = {
         "filters": "Filters", "remove": "remove", "took": "{ms} ms", "from": "From", "to": "To",
         "apply": "Apply", "unavailable": "The index is not available yet. Run `prasa reindex` first.",
         "items": "items", "open_original": "Original", "error": "Error",
+        "versions": "{n} versions", "collapse": "Fold reprints", "expand": "Show reprints separately",
     },
     "pl": {
         "search": "Szukaj", "placeholder": "Szukaj w depeszach po polsku i angielsku…",
@@ -38,6 +39,8 @@ STRINGS = {
         "filters": "Filtry", "remove": "usuń", "took": "{ms} ms", "from": "Od", "to": "Do",
         "apply": "Zastosuj", "unavailable": "Indeks nie jest jeszcze gotowy. Uruchom `prasa reindex`.",
         "items": "depesz", "open_original": "Oryginał", "error": "Błąd",
+        "versions": "{n} wersje", "versions_many": "{n} wersji", "collapse": "Zwiń przedruki",
+        "expand": "Pokaż przedruki osobno",
     },
 }
 

@@ -31,10 +31,16 @@ _ITEM_FIELDS = {
     "cited_sources": {"type": "array", "items": {"type": "string"}},
     "organizations": {"type": "array", "items": _ORG},
 }
+_VERSION = {"type": "object", "required": ["id", "title", "language", "source", "date"],
+            "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                           "language": {"type": "string"}, "source": _NULLABLE_STRING,
+                           "date": _NULLABLE_STRING}}
 _HIT = {
     "type": "object",
-    "required": list(_ITEM_FIELDS) + ["title_html", "snippet"],
+    "required": list(_ITEM_FIELDS) + ["title_html", "snippet", "versions"],
     "properties": {**_ITEM_FIELDS,
+                   "versions": {"type": "array", "items": _VERSION,
+                                "description": "near-duplicate reprints folded into this hit (collapse=1)"},
                    "title_html": {"type": "string", "description": "escaped HTML, matches in <mark>"},
                    "snippet": {"type": "string", "description": "escaped HTML, matches in <mark>"}},
 }
@@ -68,6 +74,9 @@ def openapi_document() -> dict:
         {"name": "match", "in": "query", "required": False,
          "description": "all: every word must match (the default); any: at least one",
          "schema": {"type": "string", "enum": ["all", "any"], "default": "all"}},
+        {"name": "collapse", "in": "query", "required": False,
+         "description": "1: fold near-duplicate reprints into one hit (listed in its versions)",
+         "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}},
         {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}},
         {"name": "per_page", "in": "query", "required": False,

@@ -96,6 +96,7 @@ def index():
         sort_urls={s: search_url(req.to_params(sort=s if s != "relevance" else None, page=None))
                    for s in ("relevance", "newest", "oldest")},
         ui_urls={lang: search_url(req.to_params(ui=lang)) for lang in ("pl", "en")},
+        collapse_url=search_url(req.to_params(collapse=None if req.collapse else "1", page=None)),
         browsing=not req.q and not filters_chosen(req),
     )
 
