@@ -62,9 +62,13 @@ class _Progress:
               help="Processes for extraction and indexing.")
 @click.option("--reference-date", help="Year source for dates written without one (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def reindex_command(sources, index_dir, full, jobs, reference_date, as_json):
+@click.option("--watch", is_flag=True, help="Keep running; reindex when files change (Ctrl-C stops).")
+def reindex_command(sources, index_dir, full, jobs, reference_date, as_json, watch):
     """Index press items from files and folders (incremental unless --full)."""
     index_dir = index_dir or default_index_dir()
+    if watch:
+        _watch(list(sources), index_dir, jobs, _reference(reference_date), as_json)
+        return
     progress = _Progress()
     try:
         summary = reindex(list(sources), index_dir, full=full, jobs=jobs,
@@ -79,6 +83,31 @@ def reindex_command(sources, index_dir, full, jobs, reference_date, as_json):
         _print_summary(summary, index_dir)
     if not summary.ok:
         sys.exit(1)
+
+
+def _watch(sources, index_dir: Path, jobs: int, reference, as_json: bool) -> None:
+    import signal
+    import threading
+
+    from indexer.watch import watch
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def report(summary):
+        if as_json:
+            click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+        else:
+            _print_summary(summary, index_dir)
+        sys.stdout.flush()
+
+    click.echo(f"prasa: watching {', '.join(map(str, sources))} (Ctrl-C stops)", err=True)
+    try:
+        watch(sources, index_dir, reference=reference, jobs=jobs, report=report, stop=stop)
+    except IndexBusy as e:
+        raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        pass
 
 
 def _print_summary(summary, index_dir: Path) -> None:
