@@ -28,7 +28,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 
 from indexer import extract, registry, reindex
-from indexer.analysis import _chain, polish_analyzer, polish_stopwords
+from indexer.analysis import build_analyzer, polish_analyzer, polish_stopwords
 from indexer.readers import Record
 from search import SearchRequest, SearchService
 
@@ -131,7 +131,7 @@ def polish_systems(items: list[dict], workdir: Path) -> dict:
     """Three plain Whoosh indexes that differ only in the analyzer, plus prasa itself."""
     analyzers = {
         "Stempel (prasa's Polish analyzer)": polish_analyzer(),
-        "no stemming (same tokens and stopwords)": _chain(polish_stopwords(), None),
+        "no stemming (same tokens and stopwords)": build_analyzer("pl", stemmed=False),
         "Whoosh English stemmer on Polish": StemmingAnalyzer(),
     }
     systems = {}

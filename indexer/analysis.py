@@ -24,8 +24,8 @@ from whoosh.fields import TEXT
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-# Words with inner hyphens or apostrophes stay one token ("inter-agency",
-# "ONZ-u", "O'Brien"); the parts are added by ``HyphenPartsFilter``.
+# Words with inner hyphens or apostrophes match as one token ("inter-agency",
+# "ONZ-u", "O'Brien"); ``HyphenPartsFilter`` then indexes hyphenated ones as their parts.
 TOKEN_PATTERN = r"\w+(?:[-'’]\w+)*"
 
 MIN_STEM_LENGTH = 3  # Lucene's StempelFilter.DEFAULT_MIN_LENGTH
@@ -180,19 +180,39 @@ def _chain(stopwords, stemfn, *, folded: bool = False, possessive: bool = False)
     return chain
 
 
+# Per language ("xx": every other language): its stopwords, stemmer and chain options.
+_LANGUAGES = {
+    "pl": (polish_stopwords, stem_pl, {}),
+    "en": (lambda: ENGLISH_STOPWORDS, stem_en, {"possessive": True}),
+    "xx": (frozenset, None, {"folded": True}),
+}
+
+
+def build_analyzer(lang: str, stemmed: bool = True):
+    """The analysis chain of ``lang`` ("pl", "en" or "xx"), with or without its stemmer."""
+    stopwords, stemfn, options = _LANGUAGES[lang]
+    return _chain(stopwords(), stemfn if stemmed else None, **options)
+
+
 def polish_analyzer():
     """Tokenize, lowercase, Carrot2/Lucene stopwords, guarded Stempel."""
-    return _chain(polish_stopwords(), stem_pl)
+    return build_analyzer("pl")
 
 
 def english_analyzer():
     """Tokenize, drop possessives, lowercase, English stopwords, Porter2."""
-    return _chain(ENGLISH_STOPWORDS, stem_en, possessive=True)
+    return build_analyzer("en")
 
 
 def plain_analyzer():
     """For text in other languages: tokens lowercased and folded, no stemming."""
-    return _chain(frozenset(), None, folded=True)
+    return build_analyzer("xx")
+
+
+@cache
+def analyzer_for(lang: str):
+    """One shared analyzer per language (any code but pl/en gets the plain one)."""
+    return build_analyzer(lang if lang in _LANGUAGES else "xx")
 
 
 def keyword_analyzer():
@@ -202,19 +222,10 @@ def keyword_analyzer():
     return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-# Per language: (the chain up to and without the stemmer, the stemmer).
-_PRE_CHAINS = {
-    "pl": (lambda: _chain(polish_stopwords(), None), stem_pl),
-    "en": (lambda: _chain(ENGLISH_STOPWORDS, None, possessive=True), stem_en),
-    "xx": (lambda: _chain(frozenset(), None, folded=True), None),
-}
-ANALYZERS = {"pl": polish_analyzer, "en": english_analyzer, "xx": plain_analyzer}
-
-
 @cache
 def _pre_chain(lang: str):
-    make, stemfn = _PRE_CHAINS[lang]
-    return make(), stemfn
+    """The chain up to the stemmer, and the stemmer, for index-time analysis."""
+    return build_analyzer(lang, stemmed=False), _LANGUAGES[lang][1]
 
 
 class Postings(list):
@@ -263,5 +274,4 @@ class PreanalyzedTEXT(TEXT):
 
 def analyze(text: str, lang: str) -> list[str]:
     """Terms the index holds for ``text`` in language ``lang`` (for tests and tools)."""
-    analyzer = ANALYZERS.get(lang, plain_analyzer)()
-    return [t.text for t in analyzer(text)]
+    return [t.text for t in analyzer_for(lang)(text)]

@@ -12,7 +12,7 @@ import html
 import re
 from functools import lru_cache
 
-from indexer.analysis import ANALYZERS, TOKEN_PATTERN
+from indexer.analysis import TOKEN_PATTERN, analyzer_for
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 8_000
@@ -22,16 +22,11 @@ CONTEXT_BEFORE = 60
 _WORD = re.compile(TOKEN_PATTERN)
 
 
-@lru_cache(maxsize=8)
-def _analyzer(lang: str):
-    return ANALYZERS.get(lang, ANALYZERS["xx"])()
-
-
 @lru_cache(maxsize=200_000)
 def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
     """The index terms of one word (several for hyphenated words) with their spans in it."""
     return tuple((t.text, t.startchar, t.endchar)
-                 for t in _analyzer(lang)(word, chars=True) if not t.stopped)
+                 for t in analyzer_for(lang)(word, chars=True) if not t.stopped)
 
 
 def match_spans(text: str, lang: str, terms: set[str], extra=None) -> list[tuple[int, int]]:

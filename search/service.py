@@ -25,7 +25,7 @@ from indexer import (
     read_last_reindex,
     registry,
 )
-from indexer.analysis import ANALYZERS
+from indexer.analysis import analyzer_for
 from indexer.store import current_generation
 from indexer.vocab import Vocabulary
 
@@ -40,7 +40,6 @@ RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
 SUGGEST_BELOW = 3
 COLLAPSE_SCAN = 2000  # ranked documents examined for near-duplicates when collapsing  # offer "did you mean" when a query finds fewer hits than this
-_ANALYZERS = {lang: make() for lang, make in ANALYZERS.items()}
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
@@ -150,7 +149,7 @@ class SearchService:
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=notice)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
-        page_docs = self._page(scored, final, request, browsing=isinstance(q, Every))
+        page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.organizations)
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
@@ -173,31 +172,30 @@ class SearchService:
         for word in words:
             lower = word.lower()
             better = None
-            known = lexicon.known(lower) or any(
-                (f"body_{lang}", term) in reader
-                for lang in langs for term in (t.text for t in _ANALYZERS[lang](lower)))
-            if len(lower) >= 3 and not known:
+            if len(lower) >= 3 and not lexicon.known(lower) and not any(
+                    (f"body_{lang}", t.text) in reader for lang in langs for t in analyzer_for(lang)(lower)):
                 better = lexicon.suggest(lower, langs)
             out.append(better or word)
             changed = changed or better is not None
         return " ".join(out) if changed else None
 
-    def _page(self, scored: Scored, final: np.ndarray, request: SearchRequest,
+    def _page(self, cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
               browsing: bool) -> list[list[int]]:
         """The requested page: a list of hits, each [document, its other versions…]."""
         start, stop = request.offset, request.offset + request.per_page
         if not len(final) or start >= len(final):
             return []
-        order = self._order(scored, final, request, browsing)
+        order = self._order(cols, scored, final, request, browsing)
         if request.collapse:
-            groups = collapse(final[order[:COLLAPSE_SCAN]], self._current().columns.simhash, stop)
+            groups = collapse(final[order[:COLLAPSE_SCAN]], cols.simhash, stop)
             return groups[start:stop]
         return [[int(d)] for d in final[order[start:stop]]]
 
-    def _order(self, scored: Scored, final: np.ndarray, request: SearchRequest,
+    @staticmethod
+    def _order(cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
                browsing: bool) -> np.ndarray:
         if request.sort != "relevance" or browsing:
-            day = self._current().columns.day[final]
+            day = cols.day[final]
             # undated items last in both directions; ties broken by document number
             key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
             order = np.lexsort((final, key if request.sort == "oldest" else -key))
