@@ -21,6 +21,7 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
@@ -83,12 +84,18 @@ class ParsedQuery:
     date_to: dt.date | None = None
 
 
+@cache
+def query_stopwords() -> frozenset[str]:
+    """Words dropped from queries: stopwords of either language."""
+    return polish_stopwords() | ENGLISH_STOPWORDS
+
+
 class _BilingualPlugin(MultifieldPlugin):
     """Multifield expansion that drops stopwords and expands ``title:``."""
 
     def __init__(self):
         super().__init__(list(FIELD_BOOSTS), FIELD_BOOSTS, group=OrGroup)
-        self.stop = polish_stopwords() | ENGLISH_STOPWORDS
+        self.stop = query_stopwords()
 
     def do_multifield(self, parser, group):
         out = group.empty_copy()
@@ -192,7 +199,7 @@ def _rewrite_organizations(text: str, registry: Registry) -> tuple[str, list[str
         last = m.end()
     pieces.append((text[last:], True))
     out = []
-    stop = polish_stopwords() | ENGLISH_STOPWORDS
+    stop = query_stopwords()
     for piece, free in pieces:
         if not free:
             out.append(piece)
