@@ -30,8 +30,9 @@ run: $(VENV)/.installed
 index: $(VENV)/.installed
 	$(BIN)/prasa reindex sample --index $(INDEX) --reference-date 2024-12-31
 
-## Install with test extras, lint, and run the test suite
+## Install with test extras (and the Debian packages the tests drive), lint, run the tests
 test: $(VENV)/.installed-test
+	bash .ci/system-deps
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 

@@ -34,7 +34,8 @@ MIN_STEM_LENGTH = 3  # Lucene's StempelFilter.DEFAULT_MIN_LENGTH
 @lru_cache(maxsize=1)
 def polish_stopwords() -> frozenset[str]:
     text = resources.files("indexer.data").joinpath("stopwords_pl.txt").read_text("utf-8")
-    return frozenset(w for w in text.split() if not w.startswith("#") and w)
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(word for word in lines if word)
 
 
 ENGLISH_STOPWORDS = frozenset(stoplists["en"])
@@ -142,7 +143,7 @@ class PossessiveFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            if text.endswith(("'s", "’s")):
+            if text.endswith(("'s", "’s", "'S", "’S")):
                 t.text = text[:-2]
             elif text.endswith(("'", "’")):
                 t.text = text[:-1]

@@ -1,0 +1,128 @@
+"""The OpenSearch/Elasticsearch index: settings, analyzers, mappings and documents.
+
+The cluster holds the same fields as the Whoosh schema (``schema.py``): each
+item's text in the fields of its own language (``*_pl`` through the Polish
+analyzer, ``*_en`` through the English one, ``*_xx`` folded), a ``folded``
+sub-field for queries typed without Polish letters and for prefixes,
+``keyword`` fields for the facets and a ``date``.
+
+The analyzers are built from the cluster's own filters so that they mirror
+prasa's chains (``analysis.py``): Lucene's ``polish`` analyzer (the
+analysis-stempel plugin: standard tokenizer, lowercase, ``polish_stop``,
+``polish_stem``) plus the keyword marker prasa uses (acronyms such as ONZ, OBWE,
+NATO and tokens with digits are never stemmed).  ``tests/test_lucene_parity.py`` runs this very chain in
+Lucene and compares it token by token with prasa's analyzer.
+"""
+
+from __future__ import annotations
+
+from .analysis import ENGLISH_STOPWORDS
+from .dates import ItemDate
+from .fingerprint import simhash
+from .items import Item
+from .schema import INDEX_BODY_CHARS, field_lang
+
+TEXT_LANGS = ("pl", "en", "xx")
+# Tokens no stemmer touches, as in analysis.py: acronyms (two or more
+# characters, capitals and no lowercase letter: KeywordMarkFilter's
+# ``str.isupper``) and tokens with anything but letters (2021, O'Leary,
+# covid19: the stemmers' ``isalpha`` guard).
+UNSTEMMED_PATTERN = r"(?=.{2})\P{Ll}*\p{Lu}\P{Ll}*|.*\P{L}.*"
+MAX_RESULT_WINDOW = 10_000  # the cluster's default index.max_result_window
+
+ANALYSIS = {
+    "filter": {
+        "prasa_unstemmed": {"type": "keyword_marker", "keywords_pattern": UNSTEMMED_PATTERN},
+        "prasa_en_possessive": {"type": "stemmer", "language": "possessive_english"},
+        "prasa_en_stop": {"type": "stop", "stopwords": sorted(ENGLISH_STOPWORDS)},
+        "prasa_en_stem": {"type": "stemmer", "language": "porter2"},
+    },
+    "normalizer": {
+        "prasa_folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+    },
+    "analyzer": {
+        # Lucene's PolishAnalyzer chain with the acronym marker before lowercasing
+        "prasa_polish": {"type": "custom", "tokenizer": "standard",
+                         "filter": ["prasa_unstemmed", "lowercase", "polish_stop", "polish_stem"]},
+        "prasa_english": {"type": "custom", "tokenizer": "standard",
+                          "filter": ["prasa_en_possessive", "prasa_unstemmed", "lowercase",
+                                     "prasa_en_stop", "prasa_en_stem"]},
+        "prasa_folded": {"type": "custom", "tokenizer": "standard",
+                         "filter": ["lowercase", "asciifolding"]},
+    },
+}
+LANG_ANALYZER = {"pl": "prasa_polish", "en": "prasa_english", "xx": "prasa_folded"}
+
+
+def _text_field(lang: str) -> dict:
+    return {
+        "type": "text",
+        "analyzer": LANG_ANALYZER[lang],
+        "fields": {"folded": {"type": "text", "analyzer": "prasa_folded"}},
+    }
+
+
+def index_settings(shards: int = 1, replicas: int = 0) -> dict:
+    """The body of ``PUT /<index>``: settings with the analyzers, and strict mappings."""
+    properties: dict[str, dict] = {
+        "id": {"type": "keyword"},
+        "path": {"type": "keyword"},
+        "content_hash": {"type": "keyword", "index": False},
+        "item": {"type": "object", "enabled": False},  # the item as shown (not searched)
+        "lang": {"type": "keyword"},
+        "source": {"type": "keyword",
+                   "fields": {"folded": {"type": "keyword", "normalizer": "prasa_folded"}}},
+        "place": {"type": "keyword", "normalizer": "prasa_folded"},
+        "orgs": {"type": "keyword"},
+        "date": {"type": "date", "format": "strict_date"},
+        "date_precision": {"type": "keyword"},
+        "simhash": {"type": "long", "index": False},
+    }
+    for lang in TEXT_LANGS:
+        properties[f"title_{lang}"] = _text_field(lang)
+        properties[f"body_{lang}"] = _text_field(lang)
+    return {
+        "settings": {
+            "index": {"number_of_shards": shards, "number_of_replicas": replicas,
+                      "max_result_window": MAX_RESULT_WINDOW},
+            "analysis": ANALYSIS,
+        },
+        "mappings": {"dynamic": "strict", "properties": properties},
+    }
+
+
+def signed64(value: int) -> int:
+    """An unsigned 64-bit fingerprint as the signed ``long`` the cluster stores."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def unsigned64(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def to_source(item: Item) -> dict:
+    """The cluster document (``_source``) of one item; the same fields as ``schema.to_document``."""
+    date = ItemDate(item.date, item.date_precision)
+    day = date.date
+    lang = field_lang(item.language)
+    body = item.body[:INDEX_BODY_CHARS]
+    source = {
+        "id": item.id,
+        "path": item.path,
+        "content_hash": item.content_hash,
+        "item": item.to_dict(),
+        "lang": item.language,
+        "orgs": list(item.organizations),
+        "date_precision": item.date_precision,
+        "simhash": signed64(simhash(body)),
+        f"title_{lang}": item.title,
+        # the body field holds the whole item, title included, as in the Whoosh index
+        f"body_{lang}": f"{item.title}\n{body}",
+    }
+    if item.source:
+        source["source"] = item.source
+    if item.place:
+        source["place"] = item.place
+    if day:
+        source["date"] = day.isoformat()
+    return source

@@ -1,0 +1,155 @@
+"""Lucene's own analysis code, run from Python through JPype (a test helper).
+
+Debian's ``liblucene8-java`` ships Lucene 8 with the analysis-stempel module
+(the code behind Elasticsearch/OpenSearch's ``polish`` analyzer).  ``chain``
+builds, from the analyzer definitions prasa sends to a cluster
+(``indexer.mapping.ANALYSIS``), the same TokenStream a cluster would build, so
+the parity tests check the very settings the OpenSearch backend uses.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from functools import cache
+
+LUCENE_JARS = ("core", "analyzers-common", "analyzers-stempel")
+JAVA_DIR = os.environ.get("PRASA_LUCENE_JARS", "/usr/share/java")
+
+
+class LuceneMissing(RuntimeError):
+    pass
+
+
+def _jars() -> list[str]:
+    jars = []
+    for name in LUCENE_JARS:
+        found = sorted(glob.glob(os.path.join(JAVA_DIR, f"lucene-{name}-8*.jar")))
+        if not found:
+            raise LuceneMissing(
+                f"lucene-{name}-8*.jar not found in {JAVA_DIR}: install Debian's liblucene8-java "
+                "(`.ci/system-deps` does) or set PRASA_LUCENE_JARS")
+        jars.append(found[-1])
+    return jars
+
+
+@cache
+def _jvm():
+    import jpype
+    import jpype.imports  # noqa: F401  (enables ``from org.apache... import``)
+
+    if not jpype.isJVMStarted():
+        jpype.startJVM(classpath=_jars(), convertStrings=True)
+    return jpype
+
+
+class LuceneChain:
+    """One analyzer definition (tokenizer + filters) as Lucene classes."""
+
+    def __init__(self, name: str, analysis: dict):
+        _jvm()
+        spec = analysis["analyzer"][name]
+        if spec.get("tokenizer") != "standard":
+            raise ValueError(f"{name}: only the standard tokenizer is mapped")
+        self.filters = [self._filter(f, analysis.get("filter", {})) for f in spec["filter"]]
+
+    @staticmethod
+    def _filter(name: str, defined: dict):
+        from java.util import Arrays
+        from java.util.regex import Pattern
+        from org.apache.lucene.analysis import CharArraySet, LowerCaseFilter, StopFilter
+        from org.apache.lucene.analysis.en import EnglishPossessiveFilter
+        from org.apache.lucene.analysis.miscellaneous import (
+            ASCIIFoldingFilter,
+            PatternKeywordMarkerFilter,
+        )
+        from org.apache.lucene.analysis.pl import PolishAnalyzer
+        from org.apache.lucene.analysis.snowball import SnowballFilter
+        from org.apache.lucene.analysis.stempel import StempelFilter, StempelStemmer
+        from org.tartarus.snowball.ext import EnglishStemmer
+
+        builtin = {
+            "lowercase": LowerCaseFilter,
+            "asciifolding": ASCIIFoldingFilter,
+            "polish_stop": lambda ts: StopFilter(ts, PolishAnalyzer.getDefaultStopSet()),
+            "polish_stem": lambda ts: StempelFilter(ts, StempelStemmer(PolishAnalyzer.getDefaultTable())),
+        }
+        if name in builtin:
+            return builtin[name]
+        spec = defined[name]
+        kind = spec["type"]
+        if kind == "keyword_marker" and "keywords_pattern" in spec:
+            pattern = Pattern.compile(spec["keywords_pattern"])
+            return lambda ts: PatternKeywordMarkerFilter(ts, pattern)
+        if kind == "stop":
+            words = CharArraySet(Arrays.asList(list(spec["stopwords"])), False)
+            return lambda ts: StopFilter(ts, words)
+        if kind == "stemmer" and spec["language"] == "possessive_english":
+            return EnglishPossessiveFilter
+        if kind == "stemmer" and spec["language"] == "porter2":
+            return lambda ts: SnowballFilter(ts, EnglishStemmer())
+        raise ValueError(f"filter {name!r} ({spec}) has no Lucene mapping here")
+
+    def tokens(self, text: str) -> dict[tuple[int, int], str]:
+        """Terms by their (start, end) character offsets in ``text``."""
+        from java.io import StringReader
+        from org.apache.lucene.analysis.standard import StandardTokenizer
+        from org.apache.lucene.analysis.tokenattributes import CharTermAttribute, OffsetAttribute
+
+        tokenizer = StandardTokenizer()
+        tokenizer.setReader(StringReader(text))
+        stream = tokenizer
+        for make in self.filters:
+            stream = make(stream)
+        term = stream.addAttribute(CharTermAttribute)
+        offset = stream.addAttribute(OffsetAttribute)
+        out = {}
+        stream.reset()
+        while stream.incrementToken():
+            out[(offset.startOffset(), offset.endOffset())] = str(term.toString())
+        stream.end()
+        stream.close()
+        return out
+
+
+def polish_stopwords() -> set[str]:
+    """Lucene's default Polish stop set (the analysis-stempel ``polish_stop``)."""
+    _jvm()
+    from org.apache.lucene.analysis.pl import PolishAnalyzer
+
+    return {str(w) if isinstance(w, str) else "".join(map(str, w))
+            for w in PolishAnalyzer.getDefaultStopSet()}
+
+
+def stempel_raw(word: str) -> str | None:
+    """Lucene's StempelStemmer on one word, no filters (None: no stem)."""
+    _jvm()
+    from org.apache.lucene.analysis.pl import PolishAnalyzer
+    from org.apache.lucene.analysis.stempel import StempelStemmer
+
+    stem = StempelStemmer(PolishAnalyzer.getDefaultTable()).stem(word)
+    return None if stem is None else str(stem.toString())
+
+
+def compare(lucene: LuceneChain, analyzer, text: str, explain) -> dict[str, list]:
+    """Token-by-token comparison of prasa's ``analyzer`` with ``lucene`` on ``text``.
+
+    Tokens are aligned by character offsets.  Returns lists of
+    ``(surface, lucene term, prasa term)`` under ``same``, ``explained`` (a
+    difference ``explain(surface, lucene, prasa)`` accounts for, or None),
+    ``stem`` (an unexplained stem difference) and ``tokenizer`` (a token
+    only one side produced: the tokenizers split some strings differently).
+    """
+    theirs = lucene.tokens(text)
+    ours = {(t.startchar, t.endchar): t.text for t in analyzer(text, chars=True)}
+    out: dict[str, list] = {"same": [], "explained": [], "stem": [], "tokenizer": []}
+    for span in sorted(set(theirs) | set(ours)):
+        surface = text[span[0]:span[1]]
+        row = (surface, theirs.get(span), ours.get(span))
+        if row[1] == row[2]:
+            out["same"].append(row)
+        elif row[1] is None or row[2] is None:
+            out["tokenizer"].append(row)
+        else:
+            out["explained" if explain(*row) else "stem"].append(row)
+    return out
