@@ -4,6 +4,7 @@ The public face: what the CLI, the search side and the tests use.
 """
 
 from .analysis import analyze
+from .backends import BACKENDS, index_label, reindex_into, selected_backend
 from .build import Summary, prepare_items, reindex
 from .extract import extract
 from .items import Item
@@ -14,7 +15,8 @@ from .store import IndexBusy, IndexMissing, default_index_dir, open_index, read_
 from .vocab import Vocabulary
 
 __all__ = [
-    "Item", "Organization", "Vocabulary", "Problem", "Registry", "Summary", "IndexBusy", "IndexMissing",
+    "BACKENDS", "Item", "Organization", "Vocabulary", "Problem", "Registry", "Summary", "IndexBusy", "IndexMissing",
     "analyze", "build_schema", "default_index_dir", "extract", "item_from_stored",
     "open_index", "prepare_items", "read_file", "read_last_reindex", "registry", "reindex",
+    "index_label", "reindex_into", "selected_backend",
 ]

@@ -13,6 +13,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .extract import ExtractError, extract
+from .items import Item
 from .readers import Problem, Record, read_file, walk
 from .schema import field_lang, to_document
 from .store import (
@@ -97,18 +98,32 @@ def _where(record: Record) -> str:
     return f"{record.path}:{record.key}" if record.key else record.path
 
 
-def _prepare_batch(args: tuple[list[Record], dt.date | None]) -> list[Prepared | Problem]:
-    records, reference = args
-    return [_prepare(r, reference) for r in records]
+def extract_only(record: Record, reference: dt.date | None) -> Item | Problem:
+    """Extract one record without analyzing it (for backends that analyze text themselves)."""
+    try:
+        return extract(record, reference)
+    except ExtractError as e:
+        return Problem(_where(record), str(e))
+    except Exception as e:  # an extractor bug must not lose the other items
+        return Problem(_where(record), f"extraction failed: {type(e).__name__}: {e}")
+
+
+def _prepare_batch(args) -> list:
+    records, reference, prepare = args
+    return [prepare(r, reference) for r in records]
 
 
 def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
-                  jobs: int = 1) -> Iterator[Prepared | Problem]:
-    """Every item (or problem) under ``sources``, extracted and analyzed in ``jobs`` processes."""
+                  jobs: int = 1, prepare: Callable = _prepare) -> Iterator:
+    """Every item (or problem) under ``sources``, passed through ``prepare`` in ``jobs`` processes.
+
+    ``prepare`` (a module-level function of a record and the reference date)
+    extracts and analyzes for Whoosh by default; ``extract_only`` just extracts.
+    """
     stream = (r for source in sources for path in walk(source) for r in read_file(path))
     if jobs <= 1:
         for entry in stream:
-            yield entry if isinstance(entry, Problem) else _prepare(entry, reference)
+            yield entry if isinstance(entry, Problem) else prepare(entry, reference)
         return
     problems: list[Problem] = []
 
@@ -119,7 +134,7 @@ def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
                 (problems if isinstance(entry, Problem) else batch).append(entry)
             if not batch and not problems:
                 return
-            yield batch, reference
+            yield batch, reference, prepare
 
     with get_context("fork").Pool(jobs) as pool:
         for results in pool.imap(_prepare_batch, batches()):
@@ -135,7 +150,7 @@ def _known_items(ix) -> dict[str, tuple[str, str]]:
         return {f["id"]: (f.get("content_hash", ""), f.get("path", "")) for f in reader.all_stored_fields()}
 
 
-def _is_gone(path: str, roots: list[Path]) -> bool:
+def is_gone(path: str, roots: list[Path]) -> bool:
     """Was this item's file scanned this time (so absence means deletion), or removed?"""
     if not os.path.exists(path):
         return True
@@ -166,11 +181,9 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         try:
             seen = _write(writer, prepare_items(readable, reference, jobs), known, vocab,
                           summary, progress)
-            roots = [p.resolve() for p in readable]
-            for item_id, (_hash, path) in known.items():
-                if item_id not in seen and _is_gone(path, roots):
-                    writer.delete_by_term("id", item_id)
-                    summary.deleted += 1
+            for item_id in gone_items(known, seen, readable):
+                writer.delete_by_term("id", item_id)
+                summary.deleted += 1
             vocab.save(folder)  # before the commit: extra words are harmless, missing ones not
             writer.commit()
         except BaseException:
@@ -180,17 +193,17 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
             raise
         if gen is not None:
             publish(index_dir, gen)
-        summary.documents = open_index(index_dir).doc_count()
-        summary.seconds = round(time.monotonic() - started, 2)
-        summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        write_last_reindex(index_dir, summary.to_dict())
+        write_last_reindex(index_dir, finish(summary, started, open_index(index_dir).doc_count()))
     return summary
 
 
-def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vocabulary,
-           summary: Summary, progress: Callable[[int], None] | None) -> set[str]:
-    """Add or update each item; returns the ids seen."""
-    seen: set[str] = set()
+def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
+            progress: Callable[[int], None] | None = None) -> Iterator[tuple[Prepared | Item, bool]]:
+    """The items to write, each with whether it replaces an indexed one.
+
+    Shared by every backend: problems, renamed duplicate ids and unchanged
+    items (same content hash) are counted into ``summary``; ids go into ``seen``.
+    """
     for n, entry in enumerate(entries, start=1):
         if progress:
             progress(n)
@@ -198,15 +211,40 @@ def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vo
             summary.failed.append(entry)
             continue
         if entry.id in seen:
-            new_id = _unique_id(entry, seen)
+            new_id = unique_id(entry, seen)
             summary.renamed.append(f"{entry.path}: id {entry.id!r} is taken, indexed as {new_id!r}")
-            entry.rename(new_id)
+            if isinstance(entry, Prepared):
+                entry.rename(new_id)
+            else:
+                entry.id = new_id
         seen.add(entry.id)
         old = known.get(entry.id)
         if old and old[0] == entry.content_hash:
             summary.unchanged += 1
             continue
-        if old:
+        yield entry, bool(old)
+
+
+def gone_items(known: dict, seen: set[str], sources: list[Path]) -> list[str]:
+    """Indexed ids not seen this time whose file was scanned (so they were deleted) or removed."""
+    roots = [p.resolve() for p in sources]
+    return [item_id for item_id, (_hash, path) in known.items()
+            if item_id not in seen and is_gone(path, roots)]
+
+
+def finish(summary: Summary, started: float, documents: int) -> dict:
+    summary.documents = documents
+    summary.seconds = round(time.monotonic() - started, 2)
+    summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return summary.to_dict()
+
+
+def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vocabulary,
+           summary: Summary, progress: Callable[[int], None] | None) -> set[str]:
+    """Add or update each item; returns the ids seen."""
+    seen: set[str] = set()
+    for entry, update in changes(entries, known, summary, seen, progress):
+        if update:
             writer.update_document(**entry.doc)
             summary.updated += 1
         else:
@@ -216,7 +254,8 @@ def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vo
     return seen
 
 
-def _unique_id(entry: Prepared, seen: set[str]) -> str:
+def unique_id(entry: Prepared | Item, seen: set[str]) -> str:
+    """A new id for an item whose id another file already used: ``id@file``."""
     base = f"{entry.id}@{Path(entry.path).name.split('.')[0]}"
     candidate, n = base, 1
     while candidate in seen:

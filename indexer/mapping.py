@@ -20,7 +20,7 @@ from .analysis import ENGLISH_STOPWORDS
 from .dates import ItemDate
 from .fingerprint import simhash
 from .items import Item
-from .schema import INDEX_BODY_CHARS, field_lang
+from .schema import BM25_B, BM25_K1, INDEX_BODY_CHARS, field_lang
 
 TEXT_LANGS = ("pl", "en", "xx")
 # Tokens no stemmer touches, as in analysis.py: acronyms (two or more
@@ -84,7 +84,9 @@ def index_settings(shards: int = 1, replicas: int = 0) -> dict:
     return {
         "settings": {
             "index": {"number_of_shards": shards, "number_of_replicas": replicas,
-                      "max_result_window": MAX_RESULT_WINDOW},
+                      "max_result_window": MAX_RESULT_WINDOW,
+                      # the BM25 parameters prasa's own ranking uses (tuned on SciFact training claims)
+                      "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}}},
             "analysis": ANALYSIS,
         },
         "mappings": {"dynamic": "strict", "properties": properties},

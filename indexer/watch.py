@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import Summary, reindex
+from .backends import reindex_into
+from .build import Summary
 from .readers import sniff
 
 DEBOUNCE_SECONDS = 1.0
@@ -49,13 +50,13 @@ def watch(sources: list[Path], index_dir: Path, *, reference: dt.date | None = N
         observer.schedule(Handler(), str(folder), recursive=True)
     observer.start()  # before the first pass, so no change slips between the two
     try:
-        report(reindex(sources, index_dir, reference=reference, jobs=jobs))
+        report(reindex_into(sources, index_dir, reference=reference, jobs=jobs))
         while not stop.is_set():
             stop.wait(debounce / 4)
             changed = last_change[0]
             if changed and time.monotonic() - changed >= debounce:
                 last_change[0] = 0.0
-                report(reindex(sources, index_dir, reference=reference, jobs=jobs))
+                report(reindex_into(sources, index_dir, reference=reference, jobs=jobs))
     finally:
         observer.stop()
         observer.join()

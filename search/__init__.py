@@ -3,10 +3,24 @@
 Returns plain data; knows nothing about HTTP.
 """
 
+from pathlib import Path
+
+from indexer import selected_backend
+
 from .request import MAX_PER_PAGE, MAX_QUERY_CHARS, BadRequest, SearchRequest, parse_day
-from .service import SearchResult, SearchService
+from .service import BaseService, SearchResult, SearchService
+
+
+def open_service(index: str | Path | None = None, backend: str | None = None) -> BaseService:
+    """The search service of the configured backend (``PRASA_BACKEND``): Whoosh folder or cluster."""
+    if selected_backend(backend) == "opensearch":
+        from .cluster import ClusterService
+
+        return ClusterService()
+    return SearchService(index)
+
 
 __all__ = [
-    "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "SearchRequest", "SearchResult",
-    "SearchService", "parse_day",
+    "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "SearchRequest", "SearchResult",
+    "SearchService", "open_service", "parse_day",
 ]

@@ -23,9 +23,11 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 
+from indexer.schema import BM25_B, BM25_K1
+
 from .facets import Columns
 
-K1, B = 1.2, 0.3  # tuned on the SciFact train claims (bench/quality.py); Whoosh: 1.2, 0.75
+K1, B = BM25_K1, BM25_B
 CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)
 _NOTHING = np.zeros(0, dtype=np.int64)
 

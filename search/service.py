@@ -19,6 +19,8 @@ from whoosh.query import Every
 
 from indexer import (
     IndexMissing,
+    Item,
+    Registry,
     default_index_dir,
     item_from_stored,
     open_index,
@@ -71,6 +73,61 @@ class SearchResult:
         }
 
 
+def hit_fields(item: Item, registry: Registry, ui_lang: str, title_html: str, snippet: str) -> dict:
+    """One hit of ``SearchResult.hits``, the same for every backend."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "title_html": title_html,
+        "snippet": snippet,
+        "date": item.date,
+        "date_precision": item.date_precision,
+        "language": item.language,
+        "source": item.source,
+        "cited_sources": item.cited_sources,
+        "place": item.place,
+        "url": item.url,
+        "organizations": [{"id": o, "label": registry.label(o, ui_lang)} for o in item.organizations],
+    }
+
+
+def version_fields(item: Item) -> dict:
+    """A near-duplicate folded under a hit."""
+    return {"id": item.id, "title": item.title, "language": item.language,
+            "source": item.source, "date": item.date}
+
+
+def item_fields(item: Item, registry: Registry, ui_lang: str) -> dict:
+    """One item with its full text (``/api/items/<id>``)."""
+    data = hit_fields(item, registry, ui_lang, "", "")
+    del data["title_html"], data["snippet"]
+    data["body"] = item.body
+    data["path"] = item.path
+    return data
+
+
+class BaseService:
+    """What every backend's service shares: the relaxed any-word retry and timing."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Search; when no item has all of several plain words, show items with some of them."""
+        started = time.perf_counter()
+        result, words = self._search(request)
+        if not result.total and request.match == "all" and len(words) > 1 \
+                and not result.notice and not _OPERATORS.search(request.q):
+            relaxed = self.search(replace(request, match="any"))
+            if relaxed.total:
+                relaxed.notice = RELAXED_NOTICE
+                relaxed.suggestion = relaxed.suggestion or result.suggestion
+                return relaxed
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+        """One search: the result and the query's plain words."""
+        raise NotImplementedError
+
+
 class _Generation:
     """An opened index generation with its facet arrays."""
 
@@ -85,8 +142,8 @@ class _Generation:
             self.columns = Columns.load(reader)
 
 
-class SearchService:
-    """Search one index folder; safe to call from many threads."""
+class SearchService(BaseService):
+    """Search one Whoosh index folder; safe to call from many threads."""
 
     def __init__(self, index_dir: Path | str | None = None):
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
@@ -126,8 +183,7 @@ class SearchService:
             return False
 
     # -- searching -----------------------------------------------------------
-    def search(self, request: SearchRequest) -> SearchResult:
-        started = time.perf_counter()
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         gen = self._current()
         searcher = self._searcher(gen)
         parsed = parse_query(request.q, gen.parsers[request.match], self.registry)
@@ -154,15 +210,7 @@ class SearchService:
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
-        if not result.total and request.match == "all" and len(parsed.words) > 1 \
-                and not result.notice and not _OPERATORS.search(request.q):
-            relaxed = self.search(replace(request, match="any"))
-            if relaxed.total:
-                relaxed.notice = RELAXED_NOTICE
-                relaxed.suggestion = relaxed.suggestion or result.suggestion
-                return relaxed
-        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
-        return result
+        return result, parsed.words
 
     @staticmethod
     def _suggest(lexicon: Lexicon, reader, words: list[str]) -> str | None:
@@ -230,27 +278,12 @@ class SearchService:
         return hits
 
     def _hit(self, item, lang: str, terms: set[str], ui_lang: str, extra=None) -> dict:
-        return {
-            "id": item.id,
-            "title": item.title,
-            "title_html": title_html(item.title, lang, terms, extra),
-            "snippet": snippet(item.body, lang, terms, extra=extra),
-            "date": item.date,
-            "date_precision": item.date_precision,
-            "language": item.language,
-            "source": item.source,
-            "cited_sources": item.cited_sources,
-            "place": item.place,
-            "url": item.url,
-            "organizations": [{"id": o, "label": self.registry.label(o, ui_lang)}
-                              for o in item.organizations],
-        }
+        return hit_fields(item, self.registry, ui_lang,
+                          title_html(item.title, lang, terms, extra), snippet(item.body, lang, terms, extra=extra))
 
     @staticmethod
     def _version(searcher, docnum: int) -> dict:
-        item = item_from_stored(searcher.stored_fields(docnum))
-        return {"id": item.id, "title": item.title, "language": item.language,
-                "source": item.source, "date": item.date}
+        return version_fields(item_from_stored(searcher.stored_fields(docnum)))
 
     # -- items and stats -------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
@@ -260,13 +293,7 @@ class SearchService:
         docnum = searcher.document_number(id=item_id)
         if docnum is None:
             return None
-        item = item_from_stored(searcher.stored_fields(docnum))
-        data = self._hit(item, "xx", set(), ui_lang)
-        data.pop("title_html")
-        data.pop("snippet")
-        data["body"] = item.body
-        data["path"] = item.path
-        return data
+        return item_fields(item_from_stored(searcher.stored_fields(docnum)), self.registry, ui_lang)
 
     def stats(self) -> dict:
         """Document counts by language, source, organization and year."""

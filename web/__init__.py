@@ -10,10 +10,11 @@ import os
 
 from flask import Flask
 
-from search import SearchService
+from search import BaseService, open_service
 
 DEFAULTS = {
     "INDEX": None,  # folder; default $PRASA_INDEX or ./prasa-index
+    "BACKEND": None,  # whoosh (default) or opensearch; $PRASA_BACKEND
     "MAX_CONTENT_LENGTH": 64 * 1024,  # request bodies (the API takes none larger)
     "MAX_QUERY_STRING": 8 * 1024,  # longer query strings are refused with 414
     "JSON_SORT_KEYS": False,
@@ -39,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["INDEX"] = app.config["INDEX"] or os.environ.get("PRASA_INDEX") or "prasa-index"
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    app.extensions["prasa"] = SearchService(app.config["INDEX"])
+    app.extensions["prasa"] = open_service(app.config["INDEX"], app.config["BACKEND"])
 
     from . import api, pages
 
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def service(app: Flask | None = None) -> SearchService:
+def service(app: Flask | None = None) -> BaseService:
     from flask import current_app
 
     return (app or current_app).extensions["prasa"]

@@ -11,9 +11,17 @@ from pathlib import Path
 
 import click
 
-from indexer import IndexBusy, IndexMissing, default_index_dir, extract, read_file, reindex
+from indexer import (
+    IndexBusy,
+    IndexMissing,
+    default_index_dir,
+    extract,
+    index_label,
+    read_file,
+    reindex_into,
+)
 from indexer.readers import Problem
-from search import BadRequest, SearchRequest, SearchService, parse_day
+from search import BadRequest, SearchRequest, open_service, parse_day
 
 _INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
                       help="Index folder (default: $PRASA_INDEX or ./prasa-index).")
@@ -71,9 +79,9 @@ def reindex_command(sources, index_dir, full, jobs, reference_date, as_json, wat
         return
     progress = _Progress()
     try:
-        summary = reindex(list(sources), index_dir, full=full, jobs=jobs,
-                          reference=_reference(reference_date), progress=progress)
-    except IndexBusy as e:
+        summary = reindex_into(list(sources), index_dir, full=full, jobs=jobs,
+                               reference=_reference(reference_date), progress=progress)
+    except (IndexBusy, IndexMissing, ValueError) as e:
         raise click.ClickException(str(e)) from None
     finally:
         progress.close()
@@ -114,7 +122,7 @@ def _print_summary(summary, index_dir: Path) -> None:
     for path in summary.missing_sources:
         click.echo(f"error: cannot read source {path}", err=True)
     click.echo(
-        f"{index_dir}: {summary.documents} documents — added {summary.added}, "
+        f"{index_label(index_dir)}: {summary.documents} documents — added {summary.added}, "
         f"updated {summary.updated}, deleted {summary.deleted}, unchanged {summary.unchanged}, "
         f"failed {len(summary.failed)} ({summary.seconds:.1f} s)"
     )
@@ -144,8 +152,8 @@ def _print_summary(summary, index_dir: Path) -> None:
 def search_command(query, index_dir, lang, org, source, dates, date_from, date_to, sort, match,
                    collapse, page, per_page, ui_lang, as_json):
     """Search the index (the query syntax is in the README)."""
-    service = SearchService(index_dir)
     try:
+        service = open_service(index_dir)
         orgs = tuple(service.registry.resolve(o) or o.lower() for o in org)
         request = SearchRequest(
             q=query, languages=tuple(lang), organizations=orgs, sources=tuple(source),
@@ -157,7 +165,7 @@ def search_command(query, index_dir, lang, org, source, dates, date_from, date_t
         result = service.search(request)
     except BadRequest as e:
         raise click.UsageError(str(e)) from None
-    except IndexMissing as e:
+    except (IndexMissing, ValueError) as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
@@ -222,8 +230,8 @@ def extract_command(files, reference_date, as_json):
 def stats_command(index_dir, as_json):
     """Counts of documents by language, source, organization and year."""
     try:
-        stats = SearchService(index_dir).stats()
-    except IndexMissing as e:
+        stats = open_service(index_dir).stats()
+    except (IndexMissing, ValueError) as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
@@ -247,7 +255,7 @@ def serve_command(index_dir, host, port, workers):
     from web import create_app
 
     app = create_app({"INDEX": str(index_dir)} if index_dir else None)
-    click.echo(f"prasa: serving {app.config['INDEX']} on http://{host}:{port}", err=True)
+    click.echo(f"prasa: serving {index_label(app.config['INDEX'])} on http://{host}:{port}", err=True)
     serve(app, host=host, port=port, threads=workers, ident="prasa")
 
 

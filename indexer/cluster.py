@@ -1,0 +1,210 @@
+"""``prasa reindex`` into an OpenSearch/Elasticsearch cluster (``PRASA_BACKEND=opensearch``).
+
+The same reading, extraction and change detection as the Whoosh index
+(``build.py``); the cluster analyzes the text itself (``mapping.py``).
+
+- Searches go to an alias (``PRASA_OPENSEARCH_INDEX``, default ``prasa``).  A
+  full reindex builds a new index ``<alias>-<timestamp>``, and only once it is
+  complete and refreshed moves the alias in one ``_aliases`` call; a crashed
+  build leaves the old index serving and is deleted by the next full reindex.
+  The previous index is kept (as the Whoosh store keeps one generation).
+- Bulk requests of at most ``BULK_ITEMS`` items / ``BULK_BYTES``; documents
+  the cluster rejects with 429 (its queues are full) are retried with
+  exponential back-off, which is the back-pressure; any other rejected item is
+  reported like a broken file and the rest are indexed.
+- One reindex at a time: a lock document created with ``op_type=create`` in
+  ``<alias>-meta``, which also keeps the last reindex summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import Summary, changes, extract_only, finish, gone_items, prepare_items
+from .items import Item
+from .mapping import index_settings, to_source
+from .readers import Problem
+from .store import IndexBusy, IndexMissing
+
+BULK_ITEMS = 500
+BULK_BYTES = 8 * 1024 * 1024
+BULK_RETRIES = 6  # 429 retries: 2, 4, 8, 16, 32, 60 s
+LOCK_STALE = dt.timedelta(hours=6)  # a lock older than this was left by a crashed reindex
+SCAN_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Where the cluster is and what prasa calls its index there."""
+
+    url: str
+    alias: str = "prasa"
+    shards: int = 1
+    replicas: int = 0
+
+    @classmethod
+    def from_env(cls) -> ClusterConfig:
+        url = os.environ.get("PRASA_OPENSEARCH_URL")
+        if not url:
+            raise IndexMissing("PRASA_BACKEND=opensearch needs PRASA_OPENSEARCH_URL (e.g. http://localhost:9200)")
+        return cls(url=url, alias=os.environ.get("PRASA_OPENSEARCH_INDEX", "prasa"),
+                   shards=int(os.environ.get("PRASA_OPENSEARCH_SHARDS", "1")),
+                   replicas=int(os.environ.get("PRASA_OPENSEARCH_REPLICAS", "0")))
+
+    @property
+    def meta(self) -> str:
+        return f"{self.alias}-meta"
+
+    def client(self):
+        """An ``opensearchpy.OpenSearch`` client (install prasa[opensearch])."""
+        try:
+            from opensearchpy import OpenSearch
+        except ImportError as e:  # pragma: no cover - depends on the installation
+            raise IndexMissing("the OpenSearch backend needs opensearch-py: pip install 'prasa[opensearch]'") from e
+        return OpenSearch(hosts=[self.url], timeout=60, max_retries=3, retry_on_timeout=True)
+
+
+def current_index(client, alias: str) -> str | None:
+    """The index the alias points at, or None before the first reindex."""
+    if not client.indices.exists_alias(name=alias):
+        return None
+    return next(iter(client.indices.get_alias(name=alias)))
+
+
+def _known_items(client, index: str) -> dict[str, tuple[str, str]]:
+    """id -> (content hash, path) of what the index holds, paged with search_after."""
+    known: dict[str, tuple[str, str]] = {}
+    after = None
+    while True:
+        body = {"size": SCAN_PAGE, "sort": [{"id": "asc"}], "_source": ["id", "content_hash", "path"],
+                "query": {"match_all": {}}}
+        if after:
+            body["search_after"] = after
+        hits = client.search(index=index, body=body)["hits"]["hits"]
+        for hit in hits:
+            src = hit["_source"]
+            known[src["id"]] = (src.get("content_hash", ""), src.get("path", ""))
+        if len(hits) < SCAN_PAGE:
+            return known
+        after = hits[-1]["sort"]
+
+
+class _Lock:
+    """The one-reindex-at-a-time lock, a document in the meta index."""
+
+    def __init__(self, client, config: ClusterConfig):
+        self.client, self.index = client, config.meta
+
+    def __enter__(self):
+        from opensearchpy.exceptions import ConflictError
+
+        if not self.client.indices.exists(index=self.index):
+            self.client.indices.create(index=self.index, body={"mappings": {"dynamic": False}})
+        body = {"host": socket.gethostname(), "pid": os.getpid(),
+                "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        try:
+            self.client.index(index=self.index, id="lock", body=body, op_type="create", refresh=True)
+        except ConflictError:
+            held = self.client.get(index=self.index, id="lock")
+            since = dt.datetime.fromisoformat(held["_source"]["started_at"])
+            if dt.datetime.now(dt.UTC) - since < LOCK_STALE:
+                raise IndexBusy(f"another reindex of {self.index[:-5]} is running "
+                                f"(since {held['_source']['started_at']} on {held['_source']['host']})") from None
+            self.client.index(index=self.index, id="lock", body=body, refresh=True,
+                              if_seq_no=held["_seq_no"], if_primary_term=held["_primary_term"])
+        return self
+
+    def __exit__(self, *exc):
+        self.client.delete(index=self.index, id="lock", refresh=True)
+
+
+def _actions(entries: Iterator[tuple[Item, bool]], index: str, summary: Summary,
+             paths: dict[str, str]) -> Iterator[dict]:
+    for item, update in entries:
+        paths[item.id] = item.path
+        if update:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        yield {"_op_type": "index", "_index": index, "_id": item.id, "_source": to_source(item)}
+
+
+def _bulk(client, actions: Iterator[dict], summary: Summary, paths: dict[str, str]) -> None:
+    """Send actions in bounded chunks; report (not raise) items the cluster rejects."""
+    from opensearchpy import helpers
+
+    for ok, info in helpers.streaming_bulk(
+            client, actions, chunk_size=BULK_ITEMS, max_chunk_bytes=BULK_BYTES,
+            max_retries=BULK_RETRIES, initial_backoff=2, max_backoff=60,
+            raise_on_error=False, yield_ok=False):
+        if not ok:
+            op, detail = next(iter(info.items()))
+            reason = detail.get("error", detail.get("status"))
+            if isinstance(reason, dict):
+                reason = f"{reason.get('type')}: {reason.get('reason')}"
+            summary.failed.append(Problem(paths.get(detail.get("_id"), detail.get("_id", "?")),
+                                          f"the cluster refused to {op} it: {reason}"))
+
+
+def _swap(client, alias: str, new: str, old: str | None) -> None:
+    """Point the alias at ``new`` atomically; drop every older build but ``old``."""
+    actions = [{"add": {"index": new, "alias": alias}}]
+    if old:
+        actions.insert(0, {"remove": {"index": old, "alias": alias}})
+    client.indices.update_aliases(body={"actions": actions})
+    builds = client.indices.get(index=f"{alias}-2*", ignore_unavailable=True, allow_no_indices=True)
+    for name in builds:
+        if name not in (new, old):
+            client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = False, jobs: int = 1,
+                    reference: dt.date | None = None, client=None,
+                    progress: Callable[[int], None] | None = None) -> Summary:
+    """Bring the cluster index up to date with ``sources`` (the cluster twin of ``reindex``)."""
+    started = time.monotonic()
+    client = client or config.client()
+    summary = Summary(full=full)
+    summary.missing_sources = [str(s) for s in sources if not Path(s).exists()]
+    readable = [Path(s) for s in sources if Path(s).exists()]
+    with _Lock(client, config):
+        current = current_index(client, config.alias)
+        fresh = full or current is None
+        target = f"{config.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}" if fresh else current
+        if fresh:
+            client.indices.create(index=target, body=index_settings(config.shards, config.replicas))
+        known = {} if fresh else _known_items(client, target)
+        try:
+            seen: set[str] = set()
+            paths: dict[str, str] = {}
+            entries = changes(prepare_items(readable, reference, jobs, prepare=extract_only),
+                              known, summary, seen, progress)
+            _bulk(client, _actions(entries, target, summary, paths), summary, paths)
+            deletes = [{"_op_type": "delete", "_index": target, "_id": item_id}
+                       for item_id in gone_items(known, seen, readable)]
+            summary.deleted = len(deletes)
+            _bulk(client, iter(deletes), summary, paths)
+            client.indices.refresh(index=target)
+        except BaseException:
+            if fresh:  # the alias never pointed here: the old index keeps serving
+                client.indices.delete(index=target, ignore_unavailable=True)
+            raise
+        if fresh:
+            _swap(client, config.alias, target, current)
+        documents = client.count(index=config.alias)["count"]
+        client.index(index=config.meta, id="last_reindex", body=finish(summary, started, documents),
+                     refresh=True)
+    return summary
+
+
+def read_last_cluster_reindex(client, config: ClusterConfig) -> dict | None:
+    if not client.indices.exists(index=config.meta):
+        return None
+    found = client.get(index=config.meta, id="last_reindex", ignore=[404])
+    return found.get("_source") if found.get("found") else None

@@ -1,0 +1,179 @@
+"""The search service over an OpenSearch/Elasticsearch cluster (``PRASA_BACKEND=opensearch``).
+
+Same requests, same ``SearchResult`` as ``SearchService``; the request body is
+built by ``dsl.py``.  Pages beyond the cluster's result window
+(``index.max_result_window``, 10,000 by default) are reached with
+``search_after``: the hits before the page are walked in window-sized steps
+fetching only their sort values.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+
+import numpy as np
+
+from indexer import IndexMissing, Item, registry
+from indexer.cluster import ClusterConfig, current_index, read_last_cluster_reindex
+from indexer.mapping import MAX_RESULT_WINDOW, unsigned64
+
+from .dsl import Unsupported, facets_from_response, query_schema, search_body, to_dsl
+from .facets import collapse
+from .query import make_parser, parse_query
+from .request import SearchRequest
+from .service import (
+    COLLAPSE_SCAN,
+    SUGGEST_BELOW,
+    BaseService,
+    SearchResult,
+    hit_fields,
+    item_fields,
+    version_fields,
+)
+
+UNSUPPORTED_NOTICE = "Part of the query cannot run on this index; searched for its words instead."
+
+
+@cache
+def _parser(match: str):
+    return make_parser(query_schema(), None, match)
+
+
+class ClusterService(BaseService):
+    """Search the cluster alias named by ``config``; safe to call from many threads."""
+
+    def __init__(self, config: ClusterConfig | None = None, client=None):
+        self.config = config or ClusterConfig.from_env()
+        self.client = client or self.config.client()
+        self.registry = registry()
+        self.alias = self.config.alias
+
+    def ready(self) -> bool:
+        try:
+            return current_index(self.client, self.alias) is not None
+        except Exception:  # the cluster is down or unreachable
+            return False
+
+    def _require(self) -> None:
+        if not self.ready():
+            raise IndexMissing(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
+
+    # -- searching -------------------------------------------------------------------
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+        parsed = parse_query(request.q, _parser(request.match), self.registry)
+        notes: list[str] = []
+        try:
+            query = to_dsl(parsed.query, notes)
+        except Unsupported:
+            parsed = parse_query(" ".join(parsed.words), _parser(request.match), self.registry)
+            query, notes = to_dsl(parsed.query, notes), [UNSUPPORTED_NOTICE]
+        start = max(filter(None, (request.date_from, parsed.date_from)), default=None)
+        end = min(filter(None, (request.date_to, parsed.date_to)), default=None)
+        browsing = query == {"match_all": {}}
+        body = search_body(query, request, start, end, browsing)
+        response = self._page(body, request)
+        result = SearchResult(query=request.q, total=response["hits"]["total"]["value"], page=request.page,
+                              per_page=request.per_page, sort=request.sort, notice=parsed.notice or
+                              (notes[0] if notes else None))
+        result.facets = facets_from_response(response["aggregations"], request, self.registry.label)
+        hits = response["hits"]["hits"]
+        result.hits = self._collapsed(body, request) if request.collapse else \
+            [self._hit(h, request.ui_lang) for h in hits]
+        if result.total < SUGGEST_BELOW and parsed.words:
+            result.suggestion = self._suggest(parsed.words)
+        return result, parsed.words
+
+    def _call(self, body: dict) -> dict:
+        self._require()
+        return self.client.search(index=self.alias, body=body)
+
+    def _page(self, body: dict, request: SearchRequest) -> dict:
+        if "from" in body or request.offset == 0:
+            return self._call(body)
+        after = self._sort_values_before(body, request.offset)
+        return self._call({**body, "search_after": after} if after else body)
+
+    def _sort_values_before(self, body: dict, offset: int) -> list | None:
+        """The sort values of the hit just before ``offset`` (deep paging with search_after)."""
+        walk = {k: body[k] for k in ("query", "post_filter", "sort") if k in body}
+        walk.update(_source=False, track_total_hits=False)
+        after, remaining = None, offset
+        while remaining:
+            step = min(remaining, MAX_RESULT_WINDOW)
+            page = self._call({**walk, "size": step, **({"search_after": after} if after else {})})
+            hits = page["hits"]["hits"]
+            if not hits:
+                return None
+            after, remaining = hits[-1]["sort"], remaining - len(hits)
+            if len(hits) < step:
+                break
+        return after
+
+    def _collapsed(self, body: dict, request: SearchRequest) -> list[dict]:
+        """Near-duplicates folded as in the Whoosh backend, over the best COLLAPSE_SCAN hits."""
+        scan = {**body, "from": 0, "size": min(COLLAPSE_SCAN, MAX_RESULT_WINDOW)}
+        scan.pop("aggs", None)
+        hits = self._call(scan)["hits"]["hits"]
+        fingerprints = np.array([unsigned64(h["_source"].get("simhash", 0)) for h in hits], dtype=np.uint64)
+        stop = request.offset + request.per_page
+        groups = collapse(np.arange(len(hits)), fingerprints, stop)[request.offset:stop]
+        out = []
+        for lead, *others in groups:
+            hit = self._hit(hits[lead], request.ui_lang)
+            hit["versions"] = [version_fields(Item(**hits[d]["_source"]["item"])) for d in others]
+            out.append(hit)
+        return out
+
+    def _hit(self, hit: dict, ui_lang: str) -> dict:
+        item = Item(**hit["_source"]["item"])
+        marks = hit.get("highlight", {})
+        title = next((v[0] for k, v in marks.items() if k.startswith("title_")), html.escape(item.title))
+        body = next((v[0] for k, v in marks.items() if k.startswith("body_")), "")
+        if body.startswith(html.escape(item.title)):  # the body field starts with the title
+            body = body[len(html.escape(item.title)):].lstrip()
+        data = hit_fields(item, self.registry, ui_lang, title, body or html.escape(item.body[:220]))
+        data["versions"] = []
+        return data
+
+    def _suggest(self, words: list[str]) -> str | None:
+        """Close indexed words for unknown ones, from the cluster's term suggester."""
+        suggest = {"text": " ".join(words)}
+        for lang in ("pl", "en"):
+            suggest[lang] = {"term": {"field": f"body_{lang}.folded", "suggest_mode": "missing",
+                                      "min_word_length": 3}}
+        response = self._call({"size": 0, "suggest": suggest})
+        out, changed = [], False
+        options = [response["suggest"][lang] for lang in ("pl", "en")]
+        for n, word in enumerate(words):
+            best = max((o for entries in options if n < len(entries) for o in entries[n]["options"]),
+                       key=lambda o: (o["score"], o["freq"]), default=None)
+            out.append(best["text"] if best else word)
+            changed = changed or best is not None
+        return " ".join(out) if changed else None
+
+    # -- items and stats -----------------------------------------------------------------
+    def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
+        self._require()
+        found = self.client.search(index=self.alias, body={"query": {"term": {"id": item_id}}, "size": 1,
+                                                            "_source": ["item"]})["hits"]["hits"]
+        return item_fields(Item(**found[0]["_source"]["item"]), self.registry, ui_lang) if found else None
+
+    def stats(self) -> dict:
+        aggs = {"languages": {"terms": {"field": "lang", "size": 100}},
+                "sources": {"terms": {"field": "source", "size": 1000}},
+                "organizations": {"terms": {"field": "orgs", "size": 1000}},
+                "years": {"date_histogram": {"field": "date", "calendar_interval": "year", "format": "yyyy",
+                                             "min_doc_count": 1}}}
+        response = self._call({"size": 0, "track_total_hits": True, "aggs": aggs})
+        out = {"documents": response["hits"]["total"]["value"]}
+        for name in ("languages", "sources", "organizations"):
+            out[name] = {b["key"]: b["doc_count"] for b in response["aggregations"][name]["buckets"]}
+        out["years"] = {b["key_as_string"]: b["doc_count"] for b in response["aggregations"]["years"]["buckets"]}
+        return out
+
+    def health(self) -> dict:
+        self._require()
+        last = read_last_cluster_reindex(self.client, self.config) or {}
+        return {"status": "ok", "documents": self.client.count(index=self.alias)["count"],
+                "last_reindex": last.get("finished_at"), "generation": current_index(self.client, self.alias)}

@@ -1,0 +1,303 @@
+"""The OpenSearch/Elasticsearch request for a search, and the facets from its response.
+
+Query understanding is shared with the Whoosh backend: the same parser
+(``query.py``: bilingual fields, stopwords, organization rewrite, field
+aliases, syntax fallback) parses with a schema whose text fields keep the
+surface words, and ``to_dsl`` translates the resulting query tree; the
+cluster's own analyzers (``indexer.mapping``) stem the words.  A word searched
+in every language becomes one ``multi_match`` over the language fields plus
+their ``folded`` sub-fields at half weight (diacritic-free typing).
+
+Facets are multi-select as in ``facets.py``: the selections go into
+``post_filter``, and each facet's aggregation is wrapped in a filter of the
+*other* facets' selections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from whoosh import query as wq
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.util.times import long_to_datetime
+
+from indexer.analysis import TOKEN_PATTERN, fold, keyword_analyzer
+from indexer.mapping import MAX_RESULT_WINDOW, TEXT_LANGS
+
+from .facets import LANGUAGE_LABELS, MAX_FACET_VALUES, MONTHS, FacetValue
+from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
+from .request import SearchRequest
+
+HIGHLIGHT = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
+SNIPPET_CHARS = 220
+
+
+@cache
+def query_schema() -> Schema:
+    """The fields queries name, with text fields kept as lowercase surface words."""
+    surface = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    text = {f"{kind}_{lang}": TEXT(analyzer=surface) for kind in ("title", "body") for lang in TEXT_LANGS}
+    return Schema(id=ID(), lang=ID(), orgs=KEYWORD(commas=True, lowercase=True), date=DATETIME(),
+                  source=TEXT(analyzer=keyword_analyzer(), phrase=False),
+                  place=TEXT(analyzer=keyword_analyzer(), phrase=False), **text)
+
+
+class Unsupported(ValueError):
+    """A query node the cluster translation does not know (reported as a notice)."""
+
+
+def _boosted(clause: dict, boost: float) -> dict:
+    if boost != 1.0:
+        (kind, body), = clause.items()
+        clause = {kind: {**body, "boost": boost}}
+    return clause
+
+
+def _fields(nodes: list[wq.Query]) -> list[str]:
+    """``multi_match`` field list: each language field and its folded sub-field at half weight."""
+    out = []
+    for node in nodes:
+        out.append(f"{node.fieldname}^{node.boost:g}")
+        out.append(f"{node.fieldname}.folded^{node.boost * VARIANT_BOOST:g}")
+    return out
+
+
+def _text_key(node: wq.Query):
+    """Children of a bilingual Or with the same key are one word (or phrase) over several fields."""
+    if not FIELD_LANG.get(getattr(node, "fieldname", None) or ""):
+        return None
+    if type(node) is wq.Term:
+        return ("term", node.text)
+    if isinstance(node, wq.Phrase):
+        return ("phrase", tuple(node.words), node.slop)
+    return None
+
+
+def _or_clauses(node: wq.Or, notes: list[str]) -> list[dict]:
+    """The Or's children, those searching one word in several text fields merged into a multi_match."""
+    groups: dict = {}
+    for kid in node.subqueries:
+        key = _text_key(kid)
+        groups.setdefault(key if key else id(kid), []).append(kid)
+    out = []
+    for kids in groups.values():
+        clause = _text_leaf(kids[0], notes) if _text_key(kids[0]) else to_dsl(kids[0], notes)
+        if len(kids) > 1:
+            (kind, body), = clause.items()
+            clause = {kind: {**body, "fields": _fields(kids)}}
+        if clause not in out:  # "*" or a refused wildcard repeats the same clause per field
+            out.append(clause)
+    return out
+
+
+def _text_leaf(node: wq.Query, notes: list[str]) -> dict:
+    field, boost = node.fieldname, node.boost
+    if isinstance(node, wq.Term) and type(node) is wq.Term:
+        return {"multi_match": {"query": node.text, "fields": _fields([node]), "type": "most_fields",
+                                "operator": "and"}}
+    if isinstance(node, wq.Phrase):
+        return {"multi_match": {"query": " ".join(node.words), "fields": _fields([node]),
+                                "type": "phrase", "slop": node.slop - 1}}  # Whoosh's 1 is Lucene's 0
+    text = fold(node.text.lower())
+    if isinstance(node, (wq.Prefix, wq.Wildcard)) and len(text.split("*")[0].split("?")[0]) < MIN_PREFIX:
+        notes.append(f"'{node.text}' is too short for a wildcard; ignored.")
+        return {"match_none": {}}
+    rewrite = {"rewrite": f"top_terms_{MAX_EXPANSIONS}"}
+    if isinstance(node, wq.Prefix):
+        return {"prefix": {f"{field}.folded": {"value": text, "boost": boost, **rewrite}}}
+    if isinstance(node, wq.Wildcard):
+        return {"wildcard": {f"{field}.folded": {"value": text, "boost": boost, **rewrite}}}
+    if isinstance(node, wq.FuzzyTerm):
+        return {"fuzzy": {f"{field}.folded": {"value": text, "fuzziness": node.maxdist, "boost": boost,
+                                               "prefix_length": node.prefixlength,
+                                               "max_expansions": MAX_EXPANSIONS}}}
+    raise Unsupported(type(node).__name__)
+
+
+def _day(value) -> str | None:
+    if value is None:
+        return None
+    return (value if isinstance(value, dt.datetime) else long_to_datetime(value)).date().isoformat()
+
+
+def _filter_leaf(node: wq.Query) -> dict:
+    field = node.fieldname
+    if isinstance(node, wq.NumericRange) and field == "date":
+        bounds = {"gte": _day(node.start), "lte": _day(node.end)}
+        return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
+    if isinstance(node, wq.Term):
+        target = {"source": "source.folded"}.get(field, field)
+        return {"term": {target: {"value": node.text, "boost": node.boost}}}
+    raise Unsupported(f"{type(node).__name__} on {field}")
+
+
+def to_dsl(node: wq.Query, notes: list[str] | None = None) -> dict:
+    """Translate a parsed Whoosh query tree into the cluster's query DSL."""
+    notes = notes if notes is not None else []
+    if isinstance(node, type(wq.NullQuery)):
+        return {"match_none": {}}
+    if isinstance(node, wq.Every):
+        return {"match_all": {}}
+    if isinstance(node, wq.AndNot):
+        return {"bool": {"must": [to_dsl(node.a, notes)], "must_not": [to_dsl(node.b, notes)]}}
+    if isinstance(node, wq.AndMaybe):
+        return {"bool": {"must": [to_dsl(node.a, notes)], "should": [to_dsl(node.b, notes)]}}
+    if isinstance(node, wq.Require):
+        return {"bool": {"must": [to_dsl(node.a, notes)], "filter": [to_dsl(node.b, notes)]}}
+    if isinstance(node, wq.Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.query, notes)]}}
+    if isinstance(node, wq.And):
+        return _boosted({"bool": {"must": [to_dsl(q, notes) for q in node.subqueries]}}, node.boost)
+    if isinstance(node, wq.Or):
+        clauses = _or_clauses(node, notes)
+        if len(clauses) == 1:
+            return _boosted(clauses[0], node.boost)
+        return _boosted({"bool": {"should": clauses, "minimum_should_match": 1}}, node.boost)
+    if FIELD_LANG.get(getattr(node, "fieldname", None) or ""):
+        return _text_leaf(node, notes)
+    return _filter_leaf(node)
+
+
+# -- filters and facets -----------------------------------------------------------
+
+def _month_range(value: str) -> dict:
+    year, month = int(value[:4]), int(value[5:7])
+    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return {"bool": {"filter": [{"range": {"date": {"gte": f"{value}-01", "lte": end.isoformat()}}}],
+                     "must_not": [{"term": {"date_precision": "year"}}]}}
+
+
+def _date_selection(value: str) -> dict:
+    if len(value) == 4:
+        return {"range": {"date": {"gte": f"{value}-01-01", "lte": f"{value}-12-31"}}}
+    return _month_range(value)
+
+
+def selection_filters(request: SearchRequest) -> dict[str, dict]:
+    """One filter per facet with selected values (values of one facet combine with OR)."""
+    out = {}
+    if request.languages:
+        out["language"] = {"terms": {"lang": list(request.languages)}}
+    if request.organizations:
+        out["organization"] = {"terms": {"orgs": list(request.organizations)}}
+    if request.sources:
+        out["source"] = {"terms": {"source": list(request.sources)}}
+    if request.dates:
+        out["date"] = {"bool": {"should": [_date_selection(v) for v in request.dates],
+                                "minimum_should_match": 1}}
+    return out
+
+
+def _selected_year(request: SearchRequest) -> str | None:
+    years = {v[:4] for v in request.dates}
+    return next(iter(years)) if len(years) == 1 else None
+
+
+def _facet_aggregation(name: str, request: SearchRequest) -> dict:
+    terms_field = {"language": "lang", "organization": "orgs", "source": "source"}
+    if name in terms_field:
+        return {"terms": {"field": terms_field[name], "size": MAX_FACET_VALUES}}
+    year = _selected_year(request)
+    if year is None:
+        return {"date_histogram": {"field": "date", "calendar_interval": "year", "format": "yyyy",
+                                   "min_doc_count": 1}}
+    return {"filter": _date_selection(year), "aggs": {
+        "months": {"filter": {"bool": {"must_not": [{"term": {"date_precision": "year"}}]}},
+                   "aggs": {"values": {"date_histogram": {"field": "date", "calendar_interval": "month",
+                                                          "format": "yyyy-MM", "min_doc_count": 1}}}}}}
+
+
+def aggregations(request: SearchRequest) -> dict:
+    """Each facet counted under the other facets' selections (multi-select)."""
+    selected = selection_filters(request)
+    out = {}
+    for name in ("language", "organization", "source", "date"):
+        others = [f for other, f in selected.items() if other != name]
+        out[name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                     "aggs": {"values": _facet_aggregation(name, request)}}
+    return out
+
+
+def sort_clause(request: SearchRequest, browsing: bool) -> list:
+    """Sort with a unique tie-breaker (``id``) so ``search_after`` pages are stable."""
+    if request.sort == "relevance" and not browsing:
+        return ["_score", {"id": "asc"}]
+    order = "asc" if request.sort == "oldest" else "desc"
+    return [{"date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+
+
+def highlight_clause() -> dict:
+    fields = {}
+    for lang in TEXT_LANGS:
+        fields[f"title_{lang}"] = {"number_of_fragments": 0}
+        fields[f"body_{lang}"] = {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1,
+                                  "no_match_size": SNIPPET_CHARS}
+    return {**HIGHLIGHT, "fields": fields}
+
+
+def search_body(query: dict, request: SearchRequest, date_from: dt.date | None, date_to: dt.date | None,
+                browsing: bool) -> dict:
+    """The ``_search`` body of one page (from/size within the result window)."""
+    filters = []
+    if date_from or date_to:
+        bounds = {"gte": date_from and date_from.isoformat(), "lte": date_to and date_to.isoformat()}
+        filters.append({"range": {"date": {k: v for k, v in bounds.items() if v}}})
+    selected = list(selection_filters(request).values())
+    body = {
+        "query": {"bool": {"must": [query], "filter": filters}},
+        "aggs": aggregations(request),
+        "sort": sort_clause(request, browsing),
+        "track_total_hits": True,
+        "size": request.per_page,
+        "highlight": highlight_clause(),
+        "_source": ["item", "simhash"],
+    }
+    if selected:
+        body["post_filter"] = {"bool": {"filter": selected}}
+    if request.offset + request.per_page <= MAX_RESULT_WINDOW:
+        body["from"] = request.offset
+    return body
+
+
+# -- the response's aggregations as prasa's facets --------------------------------------
+
+def _ranked(buckets: list[dict], selected: tuple[str, ...], label) -> list[FacetValue]:
+    out = [FacetValue(str(b["key"]), label(str(b["key"])), int(b["doc_count"]), str(b["key"]) in selected)
+           for b in buckets if b["doc_count"] and b["key"] != ""]
+    shown = {v.value for v in out}
+    out += [FacetValue(v, label(v), 0, True) for v in selected if v not in shown]
+    return out
+
+
+def _date_values(agg: dict, request: SearchRequest, ui_lang: str) -> list[FacetValue]:
+    year = _selected_year(request)
+    if year is None:
+        return [FacetValue(b["key_as_string"], b["key_as_string"], int(b["doc_count"]),
+                           b["key_as_string"] in request.dates)
+                for b in agg["values"]["buckets"] if b["doc_count"]]
+    values = agg["values"]
+    out = [FacetValue(year, year, int(values["doc_count"]), year in request.dates)]
+    counts = {b["key_as_string"]: int(b["doc_count"]) for b in values["months"]["values"]["buckets"]}
+    for month in range(1, 13):
+        value = f"{year}-{month:02d}"
+        if counts.get(value) or value in request.dates:
+            out.append(FacetValue(value, f"{MONTHS[ui_lang][month - 1]} {year}", counts.get(value, 0),
+                                  value in request.dates))
+    return out
+
+
+def facets_from_response(aggs: dict, request: SearchRequest, org_label) -> dict[str, list[dict]]:
+    """The response's ``aggregations`` in the shape of the Whoosh backend's facets."""
+    ui = request.ui_lang
+    labels = {"language": lambda v: LANGUAGE_LABELS[ui].get(v, v),
+              "organization": lambda v: org_label(v, ui), "source": lambda v: v}
+    selected = {"language": request.languages, "organization": request.organizations,
+                "source": request.sources}
+    out = {}
+    for name in ("language", "organization", "source"):
+        values = _ranked(aggs[name]["values"]["buckets"], selected[name], labels[name])
+        out[name] = [v.to_dict() for v in values]
+    out["date"] = [v.to_dict() for v in _date_values(aggs["date"], request, ui)]
+    return out

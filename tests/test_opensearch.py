@@ -1,0 +1,308 @@
+"""The OpenSearch backend without a cluster: index definition, query builder, responses, reindex.
+
+No OpenSearch or Elasticsearch can be installed here (see the README), so:
+settings and mappings are checked against what prasa extracts from the real
+seeds and the sample corpus; the query builder on parsed real queries; the
+response mapping on a sample response written from the documented format; the
+reindex (alias swap, crash, lock, retries) against ``tests/fake_cluster.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import IndexBusy, read_file, registry
+from indexer.build import extract_only
+from indexer.cluster import ClusterConfig, reindex_cluster
+from indexer.mapping import ANALYSIS, MAX_RESULT_WINDOW, index_settings, to_source, unsigned64
+from search import SearchRequest
+from search.cluster import ClusterService
+from search.dsl import aggregations, facets_from_response, query_schema, search_body, to_dsl
+from search.query import make_parser, parse_query
+
+from .conftest import SAMPLE, SEEDS
+from .fake_cluster import FakeCluster
+
+BUILTIN_FILTERS = {"lowercase", "asciifolding", "polish_stop", "polish_stem"}  # core + analysis-stempel
+REFERENCE = dt.date(2024, 12, 31)
+
+
+def sample_items():
+    items = []
+    for path in sorted(p for p in SAMPLE.rglob("*") if p.is_file()):
+        items += [extract_only(r, REFERENCE) for r in read_file(path)]
+    return items
+
+
+def dsl(q: str, match: str = "all"):
+    parsed = parse_query(q, make_parser(query_schema(), None, match), registry())
+    notes: list[str] = []
+    return to_dsl(parsed.query, notes), parsed, notes
+
+
+def clauses(tree, kind: str) -> list[dict]:
+    """Every ``kind`` clause anywhere in a DSL tree."""
+    found = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key == kind:
+                found.append(value)
+            found += clauses(value, kind)
+    elif isinstance(tree, list):
+        for value in tree:
+            found += clauses(value, kind)
+    return found
+
+
+# -- settings and mappings ---------------------------------------------------------------
+
+def test_every_analyzer_uses_defined_or_builtin_filters():
+    defined = set(ANALYSIS["filter"])
+    for name, analyzer in ANALYSIS["analyzer"].items():
+        assert analyzer["tokenizer"] == "standard", name
+        assert set(analyzer["filter"]) <= defined | BUILTIN_FILTERS, name
+    assert ANALYSIS["analyzer"]["prasa_polish"]["filter"][-2:] == ["polish_stop", "polish_stem"]
+
+
+def test_every_extracted_item_fits_the_strict_mapping():
+    settings = index_settings()
+    props = settings["mappings"]["properties"]
+    assert settings["mappings"]["dynamic"] == "strict"
+    assert props["body_pl"]["analyzer"] == "prasa_polish" and props["body_en"]["analyzer"] == "prasa_english"
+    assert props["body_pl"]["fields"]["folded"]["analyzer"] == "prasa_folded"
+    items = sample_items() + [extract_only(r, None) for p in sorted(SEEDS.iterdir()) for r in read_file(p)]
+    assert len(items) > 50
+    seen = set()
+    for item in items:
+        source = to_source(item)
+        assert set(source) <= set(props), item.id
+        seen |= set(source)
+        json.dumps(source)  # serializable as sent
+        if source.get("date"):
+            dt.date.fromisoformat(source["date"])  # strict_date
+        assert 0 <= unsigned64(source["simhash"]) < 1 << 64
+    assert {"title_pl", "body_pl", "title_en", "body_en", "orgs", "source", "date"} <= seen
+
+
+def test_seed_items_carry_their_organizations_and_undated_year_stays_out():
+    items = {i.id: to_source(i) for p in sorted(SEEDS.iterdir()) for r in read_file(p)
+             for i in [extract_only(r, None)]}
+    pl, en = items["000_613f5bc85193b596"], items["002_ceb986d18146e281"]
+    assert "osce" in pl["orgs"] and "osce" in en["orgs"]
+    assert "date" not in pl and pl["date_precision"] == "no_year"  # "6 grudnia": no year, no date filter
+    assert en["date"] == "2023-11-11" and en["lang"] == "en" and "body_en" in en
+
+
+# -- the query builder ----------------------------------------------------------------------
+
+def test_an_acronym_searches_the_organization_and_the_word_in_every_language():
+    tree, parsed, _ = dsl("OBWE handel")
+    assert {"value": "osce", "boost": 2.0} in [c["orgs"] for c in clauses(tree, "term")]
+    words = {m["query"]: m for m in clauses(tree, "multi_match")}
+    assert set(words) == {"obwe", "handel"}
+    fields = words["handel"]["fields"]
+    assert "body_pl^1" in fields and "body_en^1" in fields and "title_pl^0.25" in fields
+    assert "body_pl.folded^0.5" in fields  # diacritic-free typing, half weight
+    assert tree["bool"]["must"] and parsed.organizations == ["osce"]
+
+
+def test_phrases_exclusions_prefixes_and_dates():
+    tree, _, _ = dsl('"handel ludźmi" -narkotyki')
+    phrase, = [m for m in clauses(tree, "multi_match") if m["type"] == "phrase"]
+    assert phrase["query"] == "handel ludźmi" and phrase["slop"] == 0
+    assert clauses(tree["bool"]["must_not"], "multi_match")[0]["query"] == "narkotyki"
+    tree, _, _ = dsl("Handl*")
+    assert {"value": "handl", "boost": 1.0, "rewrite": "top_terms_200"} in \
+        [c["body_pl.folded"] for c in clauses(tree, "prefix") if "body_pl.folded" in c]
+    tree, _, notes = dsl("a*")
+    assert tree == {"match_none": {}} and "too short" in notes[0]
+    _, parsed, _ = dsl("date:2023 trump")
+    assert (parsed.date_from, parsed.date_to) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    tree, _, _ = dsl("source:PAP lang:polski")
+    assert {"source.folded": {"value": "pap", "boost": 1.0}} in [{k: v} for c in clauses(tree, "term")
+                                                                 for k, v in c.items()]
+    assert {"value": "pl", "boost": 1.0} in [c.get("lang") for c in clauses(tree, "term")]
+
+
+def test_multi_select_facets_use_post_filter_and_exclude_their_own_selection():
+    request = SearchRequest(q="x", languages=("pl", "en"), organizations=("osce",), dates=("2024-03",))
+    body = search_body({"match_all": {}}, request, dt.date(2024, 1, 1), None, browsing=False)
+    assert body["query"]["bool"]["filter"] == [{"range": {"date": {"gte": "2024-01-01"}}}]
+    posted = body["post_filter"]["bool"]["filter"]
+    assert {"terms": {"lang": ["pl", "en"]}} in posted and {"terms": {"orgs": ["osce"]}} in posted
+    aggs = aggregations(request)
+    language_filters = aggs["language"]["filter"]["bool"]["filter"]
+    assert {"terms": {"orgs": ["osce"]}} in language_filters
+    assert {"terms": {"lang": ["pl", "en"]}} not in language_filters
+    months = aggs["date"]["aggs"]["values"]["aggs"]["months"]["aggs"]["values"]["date_histogram"]
+    assert months["calendar_interval"] == "month"
+    assert body["from"] == 0 and body["sort"] == ["_score", {"id": "asc"}]
+    deep = search_body({"match_all": {}}, SearchRequest(page=1000, per_page=100), None, None, browsing=True)
+    assert "from" not in deep and deep["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
+
+
+# A response in the shape the OpenSearch documentation gives for terms and
+# date_histogram aggregations (written for this test, not captured from a node).
+DOCUMENTED_RESPONSE = {
+    "took": 3, "timed_out": False,
+    "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": 1.2, "hits": [
+        {"_index": "prasa-1", "_id": "a", "_score": 1.2, "sort": [1.2, "a"],
+         "_source": {"item": {"id": "a", "title": "OBWE <i>i</i> ONZ", "body": "Tekst.", "language": "pl",
+                              "date": "2024-03-05", "date_precision": "day", "place": "Mińsk",
+                              "source": "BELTA", "organizations": ["osce", "un"]}, "simhash": -5},
+         "highlight": {"title_pl": ["<mark>OBWE</mark> &lt;i&gt;i&lt;/i&gt; ONZ"]}},
+        {"_index": "prasa-1", "_id": "b", "_score": 0.7, "sort": [0.7, "b"],
+         "_source": {"item": {"id": "b", "title": "OSCE", "body": "Text <b>x</b>", "language": "en",
+                              "date": None, "date_precision": "unknown", "place": None, "source": None}}}]},
+    "aggregations": {
+        "language": {"doc_count": 2, "values": {"buckets": [{"key": "pl", "doc_count": 1},
+                                                            {"key": "en", "doc_count": 1}]}},
+        "organization": {"doc_count": 2, "values": {"buckets": [{"key": "osce", "doc_count": 2},
+                                                                {"key": "un", "doc_count": 1}]}},
+        "source": {"doc_count": 2, "values": {"buckets": [{"key": "BELTA", "doc_count": 1}]}},
+        "date": {"doc_count": 2, "values": {"buckets": [
+            {"key_as_string": "2024", "key": 1704067200000, "doc_count": 1}]}},
+    },
+}
+# the date facet once a year is selected: the year's count and a month histogram under it
+MONTHS_AGGREGATION = {"doc_count": 2, "values": {"doc_count": 1, "months": {"doc_count": 1, "values": {
+    "buckets": [{"key_as_string": "2024-03", "key": 1709251200000, "doc_count": 1}]}}}}
+
+
+def test_documented_response_becomes_prasas_facets():
+    request = SearchRequest(q="OBWE", languages=("pl",), sources=("PAP",), dates=("2024",), ui_lang="pl")
+    aggs = {**DOCUMENTED_RESPONSE["aggregations"], "date": MONTHS_AGGREGATION}
+    facets = facets_from_response(aggs, request, registry().label)
+    assert facets["language"][0] == {"value": "pl", "label": "polski", "count": 1, "selected": True}
+    years = facets_from_response(DOCUMENTED_RESPONSE["aggregations"], SearchRequest(), registry().label)
+    assert years["date"] == [{"value": "2024", "label": "2024", "count": 1, "selected": False}]
+    assert facets["organization"][0]["label"] == registry().label("osce", "pl")
+    assert {"value": "PAP", "label": "PAP", "count": 0, "selected": True} in facets["source"]
+    assert facets["date"] == [{"value": "2024", "label": "2024", "count": 1, "selected": True},
+                              {"value": "2024-03", "label": "marzec 2024", "count": 1, "selected": False}]
+
+
+class Recorder:
+    """A client that answers every search with one response and records the bodies."""
+
+    def __init__(self, response):
+        self.response, self.bodies = response, []
+        self.indices = type("I", (), {"exists_alias": lambda s, name: True,
+                                      "get_alias": lambda s, name: {"prasa-1": {}}})()
+
+    def search(self, index, body):
+        self.bodies.append(body)
+        return self.response
+
+
+def test_cluster_service_returns_the_whoosh_result_shape_escaped():
+    client = Recorder(DOCUMENTED_RESPONSE)
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    result = service.search(SearchRequest(q="OBWE"))
+    assert result.total == 2 and [h["id"] for h in result.hits] == ["a", "b"]
+    first, second = result.hits
+    assert first["title_html"] == "<mark>OBWE</mark> &lt;i&gt;i&lt;/i&gt; ONZ"
+    assert second["title_html"] == "OSCE" and second["snippet"] == "Text &lt;b&gt;x&lt;/b&gt;"
+    assert [o["id"] for o in first["organizations"]] == ["osce", "un"]
+    assert set(first) == {"id", "title", "title_html", "snippet", "date", "date_precision", "language",
+                          "source", "cited_sources", "place", "url", "organizations", "versions"}
+
+
+def test_pages_beyond_the_result_window_walk_with_search_after():
+    client = Recorder(DOCUMENTED_RESPONSE)
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    walked = []
+
+    def search(index, body):
+        walked.append(body)
+        start = int(body["search_after"][1]) + 1 if "search_after" in body else 0
+        item = DOCUMENTED_RESPONSE["hits"]["hits"][1]["_source"]
+        hits = [{"_id": str(n), "sort": [0.5, f"{n:06d}"], "_source": item}
+                for n in range(start, start + body["size"])]
+        return {**DOCUMENTED_RESPONSE, "hits": {"total": {"value": 50_000}, "hits": hits}}
+
+    client.search = search
+    result = service.search(SearchRequest(q="OBWE", page=150, per_page=100))  # offset 14,900
+    steps = [b for b in walked if b.get("_source") is False]
+    assert [b["size"] for b in steps] == [MAX_RESULT_WINDOW, 4_900]
+    assert "search_after" in steps[1] and "aggs" not in steps[0]
+    assert walked[-1]["search_after"] == [0.5, "014899"] and "from" not in walked[-1]
+    assert len(result.hits) == 100
+
+
+# -- reindex into a cluster (fake) ---------------------------------------------------------
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    shutil.copytree(SAMPLE, tmp_path / "sample")
+    return tmp_path / "sample"
+
+
+def test_full_reindex_builds_a_new_index_and_swaps_the_alias(corpus):
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    first = reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    old = cluster.aliases["prasa"]
+    assert first.added == len(cluster.docs[old]) == first.documents > 50 and not first.failed
+    assert cluster.settings[old]["settings"]["analysis"] == ANALYSIS
+    again = reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    assert again.unchanged == first.added and cluster.aliases["prasa"] == old
+    rebuilt = reindex_cluster([corpus], config, client=cluster, full=True, reference=REFERENCE)
+    new = cluster.aliases["prasa"]
+    assert new != old and rebuilt.added == first.added
+    assert cluster.alias_calls[-1] == [{"remove": {"index": old, "alias": "prasa"}},
+                                       {"add": {"index": new, "alias": "prasa"}}]
+    assert "lock" not in cluster.docs["prasa-meta"] and cluster.docs["prasa-meta"]["last_reindex"]["full"]
+
+
+def test_incremental_reindex_updates_and_deletes(corpus):
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    wire = sorted((corpus / "wire").glob("*.txt"))
+    wire[0].write_text(wire[0].read_text("utf-8").rstrip() + " Dopisek redakcji.\n", "utf-8")
+    wire[1].unlink()
+    summary = reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    assert (summary.updated, summary.deleted) == (1, 1)
+    assert summary.documents == len(cluster.docs[cluster.aliases["prasa"]])
+
+
+def test_a_crashed_full_reindex_leaves_the_old_index_serving(corpus):
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    old = cluster.aliases["prasa"]
+    count = len(cluster.docs[old])
+    cluster.fail_on_bulk = cluster.bulk_calls + 1
+    with pytest.raises(ConnectionError):
+        reindex_cluster([corpus], config, client=cluster, full=True, reference=REFERENCE)
+    assert cluster.aliases["prasa"] == old and len(cluster.docs[old]) == count
+    assert [n for n in cluster.docs if n.startswith("prasa-2")] == [old]  # the partial build is gone
+    assert "lock" not in cluster.docs["prasa-meta"]
+
+
+def test_a_second_reindex_is_refused_while_one_runs(corpus):
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    cluster.indices.create("prasa-meta")
+    cluster.index("prasa-meta", "lock", {"host": "other", "pid": 1,
+                                         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    with pytest.raises(IndexBusy, match="another reindex"):
+        reindex_cluster([corpus], config, client=cluster)
+
+
+def test_busy_cluster_is_retried_and_a_refused_item_is_reported(corpus, monkeypatch):
+    import opensearchpy.helpers.actions as actions
+
+    waits = []
+    monkeypatch.setattr(actions.time, "sleep", waits.append)
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    items = [i for i in sample_items() if i.path.endswith("press.jsonl")]
+    cluster.reject = {items[0].id: 429, items[1].id: 429, items[2].id: 400}
+    summary = reindex_cluster([corpus], config, client=cluster, reference=REFERENCE)
+    indexed = cluster.docs[cluster.aliases["prasa"]]
+    assert waits and items[0].id in indexed and items[1].id in indexed  # back-pressure: waited, then sent
+    assert items[2].id not in indexed and summary.documents == len(indexed)
+    failed, = summary.failed
+    assert failed.path.endswith("press.jsonl") and "mapper_parsing_exception" in failed.reason
