@@ -21,7 +21,7 @@ from indexer.mapping import MAX_RESULT_WINDOW, unsigned64
 from .dsl import Unsupported, facets_from_response, query_schema, search_body, to_dsl
 from .facets import collapse
 from .query import make_parser, parse_query
-from .request import SearchRequest
+from .request import BadRequest, SearchRequest
 from .service import (
     COLLAPSE_SCAN,
     SUGGEST_BELOW,
@@ -85,8 +85,17 @@ class ClusterService(BaseService):
         return result, parsed.words
 
     def _call(self, body: dict) -> dict:
+        """One ``_search``; a refused query is the user's 400, an unreachable cluster a 503."""
+        from opensearchpy.exceptions import ConnectionError as Unreachable
+        from opensearchpy.exceptions import RequestError
+
         self._require()
-        return self.client.search(index=self.alias, body=body)
+        try:
+            return self.client.search(index=self.alias, body=body)
+        except RequestError as e:
+            raise BadRequest(f"the cluster refused the query: {e.error}", "q") from e
+        except Unreachable as e:
+            raise IndexMissing(f"the cluster at {self.config.url} is unreachable") from e
 
     def _page(self, body: dict, request: SearchRequest) -> dict:
         if "from" in body or request.offset == 0:
