@@ -5,13 +5,19 @@ Debian's ``liblucene8-java`` ships Lucene 8 with the analysis-stempel module
 builds, from the analyzer definitions prasa sends to a cluster
 (``indexer.mapping.ANALYSIS``), the same TokenStream a cluster would build, so
 the parity tests check the very settings the OpenSearch backend uses.
+
+The JVM runs in a worker process of its own (``spawn``): a JVM inside the
+pytest process would make every later ``fork`` (the reindex workers) hang.
 """
 
 from __future__ import annotations
 
 import glob
+import json
 import os
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from multiprocessing import get_context
 
 LUCENE_JARS = ("core", "analyzers-common", "analyzers-stempel")
 JAVA_DIR = os.environ.get("PRASA_LUCENE_JARS", "/usr/share/java")
@@ -43,8 +49,42 @@ def _jvm():
     return jpype
 
 
+@cache
+def _worker() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+
+
+def _in_worker(fn, *args):
+    return _worker().submit(fn, *args).result()
+
+
 class LuceneChain:
-    """One analyzer definition (tokenizer + filters) as Lucene classes."""
+    """One analyzer definition (tokenizer + filters), run by Lucene in the worker process."""
+
+    def __init__(self, name: str, analysis: dict):
+        self.key = (name, json.dumps(analysis, sort_keys=True))
+        _in_worker(_build, *self.key)  # fails here, clearly, when Lucene is missing
+
+    def tokens(self, text: str) -> dict[tuple[int, int], str]:
+        """Terms by their (start, end) character offsets in ``text``."""
+        return _in_worker(_tokens, *self.key, text)
+
+
+@cache
+def _chain(name: str, analysis_json: str) -> _JavaChain:
+    return _JavaChain(name, json.loads(analysis_json))
+
+
+def _build(name: str, analysis_json: str) -> None:
+    _chain(name, analysis_json)
+
+
+def _tokens(name: str, analysis_json: str, text: str) -> dict[tuple[int, int], str]:
+    return _chain(name, analysis_json).tokens(text)
+
+
+class _JavaChain:
+    """The Lucene classes of one analyzer definition (lives in the worker process)."""
 
     def __init__(self, name: str, analysis: dict):
         _jvm()
@@ -106,7 +146,7 @@ class LuceneChain:
         out = {}
         stream.reset()
         while stream.incrementToken():
-            out[(offset.startOffset(), offset.endOffset())] = str(term.toString())
+            out[(int(offset.startOffset()), int(offset.endOffset()))] = str(term.toString())
         stream.end()
         stream.close()
         return out
@@ -114,6 +154,15 @@ class LuceneChain:
 
 def polish_stopwords() -> set[str]:
     """Lucene's default Polish stop set (the analysis-stempel ``polish_stop``)."""
+    return _in_worker(_polish_stopwords)
+
+
+def stempel_raw(word: str) -> str | None:
+    """Lucene's StempelStemmer on one word, no filters (None: no stem)."""
+    return _in_worker(_stempel_raw, word)
+
+
+def _polish_stopwords() -> set[str]:
     _jvm()
     from org.apache.lucene.analysis.pl import PolishAnalyzer
 
@@ -121,8 +170,7 @@ def polish_stopwords() -> set[str]:
             for w in PolishAnalyzer.getDefaultStopSet()}
 
 
-def stempel_raw(word: str) -> str | None:
-    """Lucene's StempelStemmer on one word, no filters (None: no stem)."""
+def _stempel_raw(word: str) -> str | None:
     _jvm()
     from org.apache.lucene.analysis.pl import PolishAnalyzer
     from org.apache.lucene.analysis.stempel import StempelStemmer
