@@ -306,3 +306,25 @@ def test_busy_cluster_is_retried_and_a_refused_item_is_reported(corpus, monkeypa
     assert items[2].id not in indexed and summary.documents == len(indexed)
     failed, = summary.failed
     assert failed.path.endswith("press.jsonl") and "mapper_parsing_exception" in failed.reason
+
+
+# -- the backend setting ------------------------------------------------------------------
+
+def test_the_backend_setting_reaches_the_cli_and_the_web_app(monkeypatch):
+    from click.testing import CliRunner
+
+    from web import create_app
+    from web.cli import main
+
+    monkeypatch.setenv("PRASA_BACKEND", "solr")
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == 1 and "PRASA_BACKEND must be one of whoosh, opensearch" in result.output
+    monkeypatch.setenv("PRASA_BACKEND", "opensearch")
+    monkeypatch.delenv("PRASA_OPENSEARCH_URL", raising=False)
+    result = CliRunner().invoke(main, ["search", "OBWE"])
+    assert result.exit_code == 1 and "needs PRASA_OPENSEARCH_URL" in result.output
+    monkeypatch.setenv("PRASA_OPENSEARCH_URL", "http://127.0.0.1:9")  # nothing listens there
+    client = create_app({"TESTING": True}).test_client()
+    response = client.get("/api/search?q=OBWE")
+    assert response.status_code == 503 and response.json["error"]["code"] == "index_unavailable"
+    assert "127.0.0.1:9" in response.json["error"]["message"]
