@@ -36,9 +36,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks, quality and load figures on ../shared (see README); about 12 minutes
+## Benchmarks, quality and load figures on ../shared (see README); about 15 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
+	bash .ci/system-deps
+	$(BIN)/python bench/lucene_parity.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/load.py --seconds 60
