@@ -107,7 +107,27 @@ def item_fields(item: Item, registry: Registry, ui_lang: str) -> dict:
 
 
 class BaseService:
-    """What every backend's service shares: the relaxed any-word retry and timing."""
+    """The query side's seam: what every backend answers (Whoosh folder, OpenSearch cluster).
+
+    Subclasses implement ``_search``, ``item``, ``stats``, ``health`` and
+    ``ready``; the relaxed any-word retry and the timing are shared here.
+    """
+
+    def ready(self) -> bool:
+        """Is there an index to search?"""
+        raise NotImplementedError
+
+    def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
+        """One item with its full text, or None."""
+        raise NotImplementedError
+
+    def stats(self) -> dict:
+        """Document counts by language, source, organization and year."""
+        raise NotImplementedError
+
+    def health(self) -> dict:
+        """Status, document count, last reindex and the generation (or index) served."""
+        raise NotImplementedError
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Search; when no item has all of several plain words, show items with some of them."""
