@@ -47,6 +47,7 @@ class ClusterConfig:
     alias: str = "prasa"
     shards: int = 1
     replicas: int = 0
+    ca_certs: str | None = None  # a CA bundle for a cluster with its own certificates (Elasticsearch 8)
 
     @classmethod
     def from_env(cls) -> ClusterConfig:
@@ -55,7 +56,8 @@ class ClusterConfig:
             raise IndexMissing("PRASA_BACKEND=opensearch needs PRASA_OPENSEARCH_URL (e.g. http://localhost:9200)")
         return cls(url=url, alias=os.environ.get("PRASA_OPENSEARCH_INDEX", "prasa"),
                    shards=int(os.environ.get("PRASA_OPENSEARCH_SHARDS", "1")),
-                   replicas=int(os.environ.get("PRASA_OPENSEARCH_REPLICAS", "0")))
+                   replicas=int(os.environ.get("PRASA_OPENSEARCH_REPLICAS", "0")),
+                   ca_certs=os.environ.get("PRASA_OPENSEARCH_CA") or None)
 
     @property
     def meta(self) -> str:
@@ -67,7 +69,8 @@ class ClusterConfig:
             from opensearchpy import OpenSearch
         except ImportError as e:  # pragma: no cover - depends on the installation
             raise IndexMissing("the OpenSearch backend needs opensearch-py: pip install 'prasa[opensearch]'") from e
-        return OpenSearch(hosts=[self.url], timeout=60, max_retries=3, retry_on_timeout=True)
+        tls = {"ca_certs": self.ca_certs} if self.ca_certs else {}
+        return OpenSearch(hosts=[self.url], timeout=60, max_retries=3, retry_on_timeout=True, **tls)
 
 
 def current_index(client, alias: str) -> str | None:
