@@ -33,6 +33,9 @@ MAX_RESULT_WINDOW = 10_000  # the cluster's default index.max_result_window
 ANALYSIS = {
     "filter": {
         "prasa_unstemmed": {"type": "keyword_marker", "keywords_pattern": UNSTEMMED_PATTERN},
+        # the analysis-stempel plugin's filters (Lucene's default Polish stopwords and Stempel table)
+        "prasa_pl_stop": {"type": "polish_stop"},
+        "prasa_pl_stem": {"type": "polish_stem"},
         "prasa_en_possessive": {"type": "stemmer", "language": "possessive_english"},
         "prasa_en_stop": {"type": "stop", "stopwords": sorted(ENGLISH_STOPWORDS)},
         "prasa_en_stem": {"type": "stemmer", "language": "porter2"},
@@ -43,7 +46,7 @@ ANALYSIS = {
     "analyzer": {
         # Lucene's PolishAnalyzer chain with the acronym marker before lowercasing
         "prasa_polish": {"type": "custom", "tokenizer": "standard",
-                         "filter": ["prasa_unstemmed", "lowercase", "polish_stop", "polish_stem"]},
+                         "filter": ["prasa_unstemmed", "lowercase", "prasa_pl_stop", "prasa_pl_stem"]},
         "prasa_english": {"type": "custom", "tokenizer": "standard",
                           "filter": ["prasa_en_possessive", "prasa_unstemmed", "lowercase",
                                      "prasa_en_stop", "prasa_en_stem"]},

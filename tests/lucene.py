@@ -118,6 +118,8 @@ class _JavaChain:
             return builtin[name]
         spec = defined[name]
         kind = spec["type"]
+        if kind in ("polish_stop", "polish_stem") and len(spec) == 1:  # the plugin's defaults
+            return builtin[kind]
         if kind == "keyword_marker" and "keywords_pattern" in spec:
             pattern = Pattern.compile(spec["keywords_pattern"])
             return lambda ts: PatternKeywordMarkerFilter(ts, pattern)
