@@ -93,6 +93,21 @@ def fold(text: str) -> str:
     return text.translate(accent_map) if not text.isascii() else text
 
 
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+
+
+class ApostropheFilter(Filter):
+    """Typographic apostrophes as ASCII ones: "O’Leary" in print and a typed "O'Leary" are one word.
+
+    The cluster analyzers do the same with a mapping char filter (``mapping.py``).
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = t.text.translate(APOSTROPHES)
+            yield t
+
+
 class HyphenPartsFilter(Filter):
     """Index a hyphenated word as its parts, at consecutive positions.
 
@@ -143,9 +158,9 @@ class PossessiveFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            if text.endswith(("'s", "’s", "'S", "’S")):
+            if text.endswith(("'s", "'S")):
                 t.text = text[:-2]
-            elif text.endswith(("'", "’")):
+            elif text.endswith("'"):
                 t.text = text[:-1]
             yield t
 
@@ -170,7 +185,7 @@ class GuardedStemFilter(Filter):
 
 
 def _chain(stopwords, stemfn, *, folded: bool = False, possessive: bool = False):
-    chain = RegexTokenizer(TOKEN_PATTERN) | HyphenPartsFilter()
+    chain = RegexTokenizer(TOKEN_PATTERN) | ApostropheFilter() | HyphenPartsFilter()
     if possessive:
         chain = chain | PossessiveFilter()
     chain = chain | KeywordMarkFilter() | LowercaseFilter() | StopFilter(stoplist=stopwords, minsize=1)

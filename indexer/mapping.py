@@ -31,6 +31,10 @@ UNSTEMMED_PATTERN = r"(?=.{2})\P{Ll}*\p{Lu}\P{Ll}*|.*\P{L}.*"
 MAX_RESULT_WINDOW = 10_000  # the cluster's default index.max_result_window
 
 ANALYSIS = {
+    # typographic apostrophes as ASCII ones before tokenizing (analysis.ApostropheFilter)
+    "char_filter": {
+        "prasa_apostrophe": {"type": "mapping", "mappings": ["’ => '", "ʼ => '"]},
+    },
     "filter": {
         "prasa_unstemmed": {"type": "keyword_marker", "keywords_pattern": UNSTEMMED_PATTERN},
         # the analysis-stempel plugin's filters (Lucene's default Polish stopwords and Stempel table)
@@ -45,12 +49,12 @@ ANALYSIS = {
     },
     "analyzer": {
         # Lucene's PolishAnalyzer chain with the acronym marker before lowercasing
-        "prasa_polish": {"type": "custom", "tokenizer": "standard",
+        "prasa_polish": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
                          "filter": ["prasa_unstemmed", "lowercase", "prasa_pl_stop", "prasa_pl_stem"]},
-        "prasa_english": {"type": "custom", "tokenizer": "standard",
+        "prasa_english": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
                           "filter": ["prasa_en_possessive", "prasa_unstemmed", "lowercase",
                                      "prasa_en_stop", "prasa_en_stem"]},
-        "prasa_folded": {"type": "custom", "tokenizer": "standard",
+        "prasa_folded": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
                          "filter": ["lowercase", "asciifolding"]},
     },
 }

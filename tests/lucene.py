@@ -92,6 +92,19 @@ class _JavaChain:
         if spec.get("tokenizer") != "standard":
             raise ValueError(f"{name}: only the standard tokenizer is mapped")
         self.filters = [self._filter(f, analysis.get("filter", {})) for f in spec["filter"]]
+        self.char_maps = [self._char_map(analysis["char_filter"][name]) for name in spec.get("char_filter", [])]
+
+    @staticmethod
+    def _char_map(spec: dict):
+        from org.apache.lucene.analysis.charfilter import NormalizeCharMap
+
+        if spec["type"] != "mapping":
+            raise ValueError(f"char filter {spec} has no Lucene mapping here")
+        builder = NormalizeCharMap.Builder()
+        for rule in spec["mappings"]:
+            source, target = (part.strip() for part in rule.split("=>"))
+            builder.add(source, target)
+        return builder.build()
 
     @staticmethod
     def _filter(name: str, defined: dict):
@@ -135,11 +148,15 @@ class _JavaChain:
     def tokens(self, text: str) -> dict[tuple[int, int], str]:
         """Terms by their (start, end) character offsets in ``text``."""
         from java.io import StringReader
+        from org.apache.lucene.analysis.charfilter import MappingCharFilter
         from org.apache.lucene.analysis.standard import StandardTokenizer
         from org.apache.lucene.analysis.tokenattributes import CharTermAttribute, OffsetAttribute
 
+        reader = StringReader(text)
+        for char_map in self.char_maps:
+            reader = MappingCharFilter(char_map, reader)
         tokenizer = StandardTokenizer()
-        tokenizer.setReader(StringReader(text))
+        tokenizer.setReader(reader)
         stream = tokenizer
         for make in self.filters:
             stream = make(stream)

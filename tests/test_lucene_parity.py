@@ -76,7 +76,7 @@ def test_real_polish_news_stems_as_in_lucene_or_a_named_guard_kept_it(polish):
 
 
 def test_acronyms_and_tokens_with_digits_are_never_stemmed_in_either(polish):
-    text = "ONZ OBWE NATO PiS covid19 2021 O'Leary"
+    text = "ONZ OBWE NATO PiS covid19 2021 O'Leary O’Leary"
     assert polish.tokens(text) == {(t.startchar, t.endchar): t.text
                                    for t in analyzer_for("pl")(text, chars=True)}
     assert set(polish.tokens(text).values()) == {"onz", "obwe", "nato", "pis", "covid19", "2021", "o'leary"}
@@ -100,5 +100,4 @@ def test_folded_chain_agrees_on_other_languages():
                               lambda *row: False) for r in rows])
     total = sum(len(rows) for rows in result.values())
     assert len(result["same"]) / total > 0.99  # measured 0.992 (Czech, Russian, Bulgarian, Ukrainian, Slovene)
-    # the only term differences: Lucene's ASCIIFoldingFilter turns the typographic apostrophe into '
-    assert all(lucene == prasa.replace("’", "'") for _surface, lucene, prasa in result["stem"])
+    assert result["stem"] == []

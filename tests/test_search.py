@@ -226,3 +226,16 @@ def test_reprints_collapse_into_one_hit_with_versions(sample_service):
     assert "trend-2024-12-07-reprint" not in ids(folded)[1:] and "sample-026" not in ids(folded)[1:]
     others = sample_service.search(SearchRequest(q="NATO", collapse=True))
     assert all(h["versions"] == [] for h in others.hits)  # different stories stay apart
+
+
+def test_typed_apostrophe_finds_typographic_one(tmp_path: Path):
+    src = tmp_path / "apostrophes.jsonl"
+    rows = [{"id": "pl", "body": "Szef linii Michael O’Leary zapowiedział podwyżki cen biletów.", "language": "pl"},
+            {"id": "en", "body": "Ryanair's chief Michael O'Leary said fares will rise next year.", "language": "en"}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    reindex([src], tmp_path / "ix")
+    service = SearchService(tmp_path / "ix")
+    for q in ("O'Leary", "O’Leary", '"Michael O\'Leary"'):
+        assert sorted(ids(service.search(SearchRequest(q=q)))) == ["en", "pl"], q
+    hit = service.search(SearchRequest(q="O'Leary", languages=("pl",))).hits[0]
+    assert "<mark>O’Leary</mark>" in hit["snippet"]
