@@ -104,13 +104,18 @@ def test_script_in_an_item_comes_back_escaped(tmp_path: Path):
     assert "<b>" not in hit["title_html"] and "&lt;b&gt;" in hit["title_html"]
 
 
-def test_exact_diacritics_rank_first(tmp_path: Path):
-    src = tmp_path / "cities.jsonl"
-    rows = [{"id": "ascii", "body": "Konferencja w Lodz zgromadziła ekspertów.", "language": "pl"},
-            {"id": "polish", "body": "Konferencja w Łódź zgromadziła ekspertów.", "language": "pl"}]
+def index_rows(folder: Path, rows: list[dict]) -> SearchService:
+    """A service over an index of ``rows`` written as JSON Lines into ``folder``."""
+    src = folder / "items.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    reindex([src], tmp_path / "ix")
-    service = SearchService(tmp_path / "ix")
+    reindex([src], folder / "ix")
+    return SearchService(folder / "ix")
+
+
+def test_exact_diacritics_rank_first(tmp_path: Path):
+    service = index_rows(tmp_path, [
+        {"id": "ascii", "body": "Konferencja w Lodz zgromadziła ekspertów.", "language": "pl"},
+        {"id": "polish", "body": "Konferencja w Łódź zgromadziła ekspertów.", "language": "pl"}])
     assert ids(service.search(SearchRequest(q="Łódź"))) == ["polish", "ascii"]
     assert ids(service.search(SearchRequest(q="Lodz"))) == ["ascii", "polish"]
 
@@ -229,12 +234,9 @@ def test_reprints_collapse_into_one_hit_with_versions(sample_service):
 
 
 def test_typed_apostrophe_finds_typographic_one(tmp_path: Path):
-    src = tmp_path / "apostrophes.jsonl"
-    rows = [{"id": "pl", "body": "Szef linii Michael O’Leary zapowiedział podwyżki cen biletów.", "language": "pl"},
-            {"id": "en", "body": "Ryanair's chief Michael O'Leary said fares will rise next year.", "language": "en"}]
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    reindex([src], tmp_path / "ix")
-    service = SearchService(tmp_path / "ix")
+    service = index_rows(tmp_path, [
+        {"id": "pl", "body": "Szef linii Michael O’Leary zapowiedział podwyżki cen biletów.", "language": "pl"},
+        {"id": "en", "body": "Ryanair's chief Michael O'Leary said fares will rise next year.", "language": "en"}])
     for q in ("O'Leary", "O’Leary", '"Michael O\'Leary"'):
         assert sorted(ids(service.search(SearchRequest(q=q)))) == ["en", "pl"], q
     hit = service.search(SearchRequest(q="O'Leary", languages=("pl",))).hits[0]
