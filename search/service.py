@@ -157,8 +157,8 @@ class _Generation:
         self.lexicon = Lexicon(Vocabulary.load(self.path))
         self.parsers = {match: make_parser(self.ix.schema, self.lexicon, match)
                         for match in ("all", "any")}
-        self.version = self.ix.latest_generation()
-        with self.ix.reader() as reader:
+        with self.ix.reader() as reader:  # the version and the columns of one and the same commit
+            self.version = reader.generation()
             self.columns = Columns.load(reader)
 
 
@@ -186,14 +186,30 @@ class SearchService(BaseService):
         return gen
 
     def _searcher(self, gen: _Generation):
+        """This thread's searcher of ``gen``'s commit, or None if a newer commit landed meanwhile."""
         local = self._local
         if getattr(local, "generation", None) is not gen:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = gen.ix.searcher()
-            local.matcher = Matcher(local.searcher, gen.columns)
-            local.generation = gen
+                local.searcher = local.generation = None
+            searcher = gen.ix.searcher()
+            if searcher.reader().generation() != gen.version:
+                # an incremental reindex committed between reading the columns and
+                # opening this searcher: its document numbers would not fit the arrays
+                searcher.close()
+                return None
+            local.searcher, local.generation = searcher, gen
+            local.matcher = Matcher(searcher, gen.columns)
         return local.searcher
+
+    def _open(self):
+        """The current generation and this thread's searcher of it, both of one commit."""
+        for _ in range(10):
+            gen = self._current()
+            searcher = self._searcher(gen)
+            if searcher is not None:
+                return gen, searcher
+        raise IndexMissing("the index is changing too fast to search; try again")
 
     def ready(self) -> bool:
         try:
@@ -204,8 +220,7 @@ class SearchService(BaseService):
 
     # -- searching -----------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
-        gen = self._current()
-        searcher = self._searcher(gen)
+        gen, searcher = self._open()
         parsed = parse_query(request.q, gen.parsers[request.match], self.registry)
         q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema,
                                              gen.lexicon)
@@ -308,8 +323,7 @@ class SearchService(BaseService):
     # -- items and stats -------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
         """One item with its full text, or None."""
-        gen = self._current()
-        searcher = self._searcher(gen)
+        gen, searcher = self._open()
         docnum = searcher.document_number(id=item_id)
         if docnum is None:
             return None

@@ -241,3 +241,12 @@ def test_typed_apostrophe_finds_typographic_one(tmp_path: Path):
         assert sorted(ids(service.search(SearchRequest(q=q)))) == ["en", "pl"], q
     hit = service.search(SearchRequest(q="O'Leary", languages=("pl",))).hits[0]
     assert "<mark>O’Leary</mark>" in hit["snippet"]
+
+
+def test_a_commit_between_columns_and_searcher_is_never_mixed(tmp_path: Path):
+    service = index_rows(tmp_path, [{"id": "a", "body": "Frontex na granicy.", "language": "pl"}])
+    gen = service._current()  # columns read at this commit
+    (tmp_path / "more.jsonl").write_text(json.dumps({"id": "b", "body": "Europol i Frontex.", "language": "pl"}))
+    reindex([tmp_path / "items.jsonl", tmp_path / "more.jsonl"], tmp_path / "ix")  # then a commit lands
+    assert service._searcher(gen) is None  # a searcher of the newer commit would not fit the arrays
+    assert sorted(ids(service.search(SearchRequest(q="Frontex")))) == ["a", "b"]
