@@ -150,6 +150,12 @@ def _known_items(ix) -> dict[str, tuple[str, str]]:
         return {f["id"]: (f.get("content_hash", ""), f.get("path", "")) for f in reader.all_stored_fields()}
 
 
+def readable_sources(sources: list[Path], summary: Summary) -> list[Path]:
+    """The sources that exist; the others are recorded in ``summary.missing_sources``."""
+    summary.missing_sources = [str(s) for s in sources if not Path(s).exists()]
+    return [Path(s) for s in sources if Path(s).exists()]
+
+
 def is_gone(path: str, roots: list[Path]) -> bool:
     """Was this item's file scanned this time (so absence means deletion), or removed?"""
     if not os.path.exists(path):
@@ -168,8 +174,7 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
     """
     started = time.monotonic()
     summary = Summary(full=full)
-    summary.missing_sources = [str(s) for s in sources if not Path(s).exists()]
-    readable = [Path(s) for s in sources if Path(s).exists()]
+    readable = readable_sources(sources, summary)
     with reindex_lock(index_dir):
         fresh = full or current_generation(index_dir) is None
         gen, ix = new_generation(index_dir) if fresh else (None, open_index(index_dir))
@@ -201,8 +206,9 @@ def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
             progress: Callable[[int], None] | None = None) -> Iterator[tuple[Prepared | Item, bool]]:
     """The items to write, each with whether it replaces an indexed one.
 
-    Shared by every backend: problems, renamed duplicate ids and unchanged
-    items (same content hash) are counted into ``summary``; ids go into ``seen``.
+    Shared by every backend: problems, renamed duplicate ids, unchanged items
+    (same content hash), updates and additions are counted into ``summary``;
+    ids go into ``seen``.
     """
     for n, entry in enumerate(entries, start=1):
         if progress:
@@ -222,6 +228,10 @@ def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
         if old and old[0] == entry.content_hash:
             summary.unchanged += 1
             continue
+        if old:
+            summary.updated += 1
+        else:
+            summary.added += 1
         yield entry, bool(old)
 
 
@@ -246,10 +256,8 @@ def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vo
     for entry, update in changes(entries, known, summary, seen, progress):
         if update:
             writer.update_document(**entry.doc)
-            summary.updated += 1
         else:
             writer.add_document(**entry.doc)
-            summary.added += 1
         vocab.add(entry.lang, entry.words)
     return seen
 

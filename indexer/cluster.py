@@ -26,7 +26,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Summary, changes, extract_only, finish, gone_items, prepare_items
+from .build import (
+    Summary,
+    changes,
+    extract_only,
+    finish,
+    gone_items,
+    prepare_items,
+    readable_sources,
+)
 from .items import Item
 from .mapping import index_settings, to_source
 from .readers import Problem
@@ -127,14 +135,9 @@ class _Lock:
         self.client.delete(index=self.index, id="lock", refresh=True)
 
 
-def _actions(entries: Iterator[tuple[Item, bool]], index: str, summary: Summary,
-             paths: dict[str, str]) -> Iterator[dict]:
-    for item, update in entries:
+def _actions(entries: Iterator[tuple[Item, bool]], index: str, paths: dict[str, str]) -> Iterator[dict]:
+    for item, _update in entries:
         paths[item.id] = item.path
-        if update:
-            summary.updated += 1
-        else:
-            summary.added += 1
         yield {"_op_type": "index", "_index": index, "_id": item.id, "_source": to_source(item)}
 
 
@@ -174,8 +177,7 @@ def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = 
     started = time.monotonic()
     client = client or config.client()
     summary = Summary(full=full)
-    summary.missing_sources = [str(s) for s in sources if not Path(s).exists()]
-    readable = [Path(s) for s in sources if Path(s).exists()]
+    readable = readable_sources(sources, summary)
     with _Lock(client, config):
         current = current_index(client, config.alias)
         fresh = full or current is None
@@ -188,7 +190,7 @@ def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = 
             paths: dict[str, str] = {}
             entries = changes(prepare_items(readable, reference, jobs, prepare=extract_only),
                               known, summary, seen, progress)
-            _bulk(client, _actions(entries, target, summary, paths), summary, paths)
+            _bulk(client, _actions(entries, target, paths), summary, paths)
             deletes = [{"_op_type": "delete", "_index": target, "_id": item_id}
                        for item_id in gone_items(known, seen, readable)]
             summary.deleted = len(deletes)
