@@ -18,7 +18,7 @@ from indexer import IndexMissing, Item, registry
 from indexer.cluster import ClusterConfig, current_index, read_last_cluster_reindex
 from indexer.mapping import MAX_RESULT_WINDOW, unsigned64
 
-from .dsl import Unsupported, facets_from_response, query_schema, search_body, to_dsl
+from .dsl import SNIPPET_CHARS, Unsupported, facets_from_response, query_schema, search_body, to_dsl
 from .facets import collapse
 from .query import make_parser, parse_query
 from .request import BadRequest, SearchRequest
@@ -27,6 +27,7 @@ from .service import (
     SUGGEST_BELOW,
     BaseService,
     SearchResult,
+    date_bounds,
     hit_fields,
     item_fields,
     version_fields,
@@ -55,9 +56,8 @@ class ClusterService(BaseService):
         except Exception:  # the cluster is down or unreachable
             return False
 
-    def _require(self) -> None:
-        if not self.ready():
-            raise IndexMissing(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
+    def _missing(self) -> IndexMissing:
+        return IndexMissing(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
 
     # -- searching -------------------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
@@ -68,11 +68,11 @@ class ClusterService(BaseService):
         except Unsupported:
             parsed = parse_query(" ".join(parsed.words), _parser(request.match), self.registry)
             query, notes = to_dsl(parsed.query, notes), [UNSUPPORTED_NOTICE]
-        start = max(filter(None, (request.date_from, parsed.date_from)), default=None)
-        end = min(filter(None, (request.date_to, parsed.date_to)), default=None)
+        start, end = date_bounds(request, parsed)
         browsing = query == {"match_all": {}}
         body = search_body(query, request, start, end, browsing)
-        response = self._page(body, request)
+        # with collapse, this call only counts and aggregates; _collapsed fetches the hits
+        response = self._call({**body, "size": 0}) if request.collapse else self._page(body, request)
         result = SearchResult(query=request.q, total=response["hits"]["total"]["value"], page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=parsed.notice or
                               (notes[0] if notes else None))
@@ -85,15 +85,16 @@ class ClusterService(BaseService):
         return result, parsed.words
 
     def _call(self, body: dict) -> dict:
-        """One ``_search``; a refused query is the user's 400, an unreachable cluster a 503."""
+        """One ``_search``; a refused query is the user's 400, no index or no cluster a 503."""
         from opensearchpy.exceptions import ConnectionError as Unreachable
-        from opensearchpy.exceptions import RequestError
+        from opensearchpy.exceptions import NotFoundError, RequestError
 
-        self._require()
         try:
             return self.client.search(index=self.alias, body=body)
         except RequestError as e:
             raise BadRequest(f"the cluster refused the query: {e.error}", "q") from e
+        except NotFoundError as e:
+            raise self._missing() from e
         except Unreachable as e:
             raise IndexMissing(f"the cluster at {self.config.url} is unreachable") from e
 
@@ -137,11 +138,12 @@ class ClusterService(BaseService):
     def _hit(self, hit: dict, ui_lang: str) -> dict:
         item = Item(**hit["_source"]["item"])
         marks = hit.get("highlight", {})
-        title = next((v[0] for k, v in marks.items() if k.startswith("title_")), html.escape(item.title))
+        escaped_title = html.escape(item.title)
+        title = next((v[0] for k, v in marks.items() if k.startswith("title_")), escaped_title)
         body = next((v[0] for k, v in marks.items() if k.startswith("body_")), "")
-        if body.startswith(html.escape(item.title)):  # the body field starts with the title
-            body = body[len(html.escape(item.title)):].lstrip()
-        data = hit_fields(item, self.registry, ui_lang, title, body or html.escape(item.body[:220]))
+        if body.startswith(escaped_title):  # the body field starts with the title
+            body = body[len(escaped_title):].lstrip()
+        data = hit_fields(item, self.registry, ui_lang, title, body or html.escape(item.body[:SNIPPET_CHARS]))
         data["versions"] = []
         return data
 
@@ -163,9 +165,7 @@ class ClusterService(BaseService):
 
     # -- items and stats -----------------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
-        self._require()
-        found = self.client.search(index=self.alias, body={"query": {"term": {"id": item_id}}, "size": 1,
-                                                            "_source": ["item"]})["hits"]["hits"]
+        found = self._call({"query": {"term": {"id": item_id}}, "size": 1, "_source": ["item"]})["hits"]["hits"]
         return item_fields(Item(**found[0]["_source"]["item"]), self.registry, ui_lang) if found else None
 
     def stats(self) -> dict:
@@ -182,7 +182,9 @@ class ClusterService(BaseService):
         return out
 
     def health(self) -> dict:
-        self._require()
+        index = current_index(self.client, self.alias) if self.ready() else None
+        if index is None:
+            raise self._missing()
         last = read_last_cluster_reindex(self.client, self.config) or {}
         return {"status": "ok", "documents": self.client.count(index=self.alias)["count"],
-                "last_reindex": last.get("finished_at"), "generation": current_index(self.client, self.alias)}
+                "last_reindex": last.get("finished_at"), "generation": index}

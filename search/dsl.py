@@ -94,7 +94,7 @@ def _or_clauses(node: wq.Or, notes: list[str]) -> list[dict]:
 
 def _text_leaf(node: wq.Query, notes: list[str]) -> dict:
     field, boost = node.fieldname, node.boost
-    if isinstance(node, wq.Term) and type(node) is wq.Term:
+    if type(node) is wq.Term:
         return {"multi_match": {"query": node.text, "fields": _fields([node]), "type": "most_fields",
                                 "operator": "and"}}
     if isinstance(node, wq.Phrase):

@@ -8,6 +8,7 @@ folder or a new Whoosh commit) is picked up on the next request.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -35,7 +36,7 @@ from .docsets import Matcher, Scored, scores_at
 from .facets import Columns, collapse, count_facets, date_range_mask
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
-from .query import limit_expansions, make_parser, parse_query
+from .query import ParsedQuery, limit_expansions, make_parser, parse_query
 from .request import SearchRequest
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
@@ -89,6 +90,13 @@ def hit_fields(item: Item, registry: Registry, ui_lang: str, title_html: str, sn
         "url": item.url,
         "organizations": [{"id": o, "label": registry.label(o, ui_lang)} for o in item.organizations],
     }
+
+
+def date_bounds(request: SearchRequest, parsed: ParsedQuery) -> tuple[dt.date | None, dt.date | None]:
+    """The narrowest of the request's from/to and the query's ``date:`` range."""
+    start = max(filter(None, (request.date_from, parsed.date_from)), default=None)
+    end = min(filter(None, (request.date_to, parsed.date_to)), default=None)
+    return start, end
 
 
 def version_fields(item: Item) -> dict:
@@ -229,8 +237,7 @@ class SearchService(BaseService):
         cols = gen.columns
         scored = self._local.matcher.match(q)
         docs = scored.docs[cols.live[scored.docs]] if len(scored.docs) else scored.docs
-        start = max(filter(None, (request.date_from, parsed.date_from)), default=None)
-        end = min(filter(None, (request.date_to, parsed.date_to)), default=None)
+        start, end = date_bounds(request, parsed)
         if start or end:
             docs = docs[date_range_mask(cols, docs, start, end)]
         selections = {"language": request.languages, "organization": request.organizations,
