@@ -122,11 +122,16 @@ def _day(value) -> str | None:
     return (value if isinstance(value, dt.datetime) else long_to_datetime(value)).date().isoformat()
 
 
+def date_range(start: str | None, end: str | None) -> dict:
+    """A ``range`` on the item date, either end open (ISO days)."""
+    bounds = {"gte": start, "lte": end}
+    return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
+
+
 def _filter_leaf(node: wq.Query) -> dict:
     field = node.fieldname
     if isinstance(node, wq.NumericRange) and field == "date":
-        bounds = {"gte": _day(node.start), "lte": _day(node.end)}
-        return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
+        return date_range(_day(node.start), _day(node.end))
     if isinstance(node, wq.Term):
         target = {"source": "source.folded"}.get(field, field)
         return {"term": {target: {"value": node.text, "boost": node.boost}}}
@@ -165,13 +170,13 @@ def to_dsl(node: wq.Query, notes: list[str] | None = None) -> dict:
 def _month_range(value: str) -> dict:
     year, month = int(value[:4]), int(value[5:7])
     end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-    return {"bool": {"filter": [{"range": {"date": {"gte": f"{value}-01", "lte": end.isoformat()}}}],
+    return {"bool": {"filter": [date_range(f"{value}-01", end.isoformat())],
                      "must_not": [{"term": {"date_precision": "year"}}]}}
 
 
 def _date_selection(value: str) -> dict:
     if len(value) == 4:
-        return {"range": {"date": {"gte": f"{value}-01-01", "lte": f"{value}-12-31"}}}
+        return date_range(f"{value}-01-01", f"{value}-12-31")
     return _month_range(value)
 
 
@@ -242,8 +247,7 @@ def search_body(query: dict, request: SearchRequest, date_from: dt.date | None, 
     """The ``_search`` body of one page (from/size within the result window)."""
     filters = []
     if date_from or date_to:
-        bounds = {"gte": date_from and date_from.isoformat(), "lte": date_to and date_to.isoformat()}
-        filters.append({"range": {"date": {k: v for k, v in bounds.items() if v}}})
+        filters.append(date_range(date_from and date_from.isoformat(), date_to and date_to.isoformat()))
     selected = list(selection_filters(request).values())
     body = {
         "query": {"bool": {"must": [query], "filter": filters}},
