@@ -1,15 +1,25 @@
 """Polish and English analyzers for Whoosh, built from small filters composed with ``|``.
 
+Polish words become their dictionary lemmas (Morfeusz 2 with the SGJP
+dictionary: Białorusi -> białoruś, Wiedniu -> wiedeń, Trumpa -> trump); a
+word the dictionary does not know goes through the guarded Stempel stemmer.
+English words get Snowball's Porter2 stem.
+
 Whoosh pickles every analyzer into the index TOC and unpickles it on each
-``ix.searcher()``.  A filter holding a Stempel table would make the TOC tens of
-megabytes and each searcher open take seconds, so the stemmers live in
-module-level caches (``_stempel()``, ``stem_pl``, ``stem_en``) and the filters
-only hold references to module-level functions, which pickle by name.
+``ix.searcher()``.  A filter holding a Stempel table or a Morfeusz instance
+would make the TOC tens of megabytes and each searcher open take seconds (a
+Morfeusz object cannot be pickled at all), so the dictionaries live in
+module-level caches (``_stempel()``, ``_morfeusz()``, ``terms_pl``,
+``terms_en``) and the filters only hold references to module-level functions,
+which pickle by name.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import re
+import threading
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -23,6 +33,7 @@ from whoosh.analysis import (
 from whoosh.fields import TEXT
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 # Words with inner hyphens or apostrophes match as one token ("inter-agency",
 # "ONZ-u", "O'Brien"); ``HyphenPartsFilter`` then indexes hyphenated ones as their parts.
@@ -73,6 +84,68 @@ def stem_pl(word: str) -> str:
     return word if _degenerate(stem, word) else stem
 
 
+POLISH_CHAINS = ("morfeusz", "stempel")
+
+
+def polish_chain() -> str:
+    """``PRASA_POLISH``: ``morfeusz`` (dictionary lemmas, Stempel for the rest) or ``stempel``."""
+    chain = os.environ.get("PRASA_POLISH", "morfeusz")
+    if chain not in POLISH_CHAINS:
+        raise ValueError(f"PRASA_POLISH must be one of {', '.join(POLISH_CHAINS)}, not {chain!r}")
+    return chain
+
+
+@lru_cache(maxsize=1)
+def _morfeusz():
+    """Morfeusz 2 with the SGJP dictionary shipped in its wheel (0.1 s, about 47 MB)."""
+    import morfeusz2
+
+    return morfeusz2.Morfeusz(generate=False, expand_tags=False), threading.Lock()
+
+
+def dictionary_id() -> str:
+    """The dictionary behind the Polish lemmas (``pl.sgjp.sgjp-2026.06.01``), or ``stempel``."""
+    if polish_chain() == "stempel":
+        return "stempel"
+    return _morfeusz()[0].dict_id()
+
+
+ANALYSIS_VERSION = 2  # bump when a change to the chains changes the terms of indexed text
+
+
+def analysis_signature() -> dict:
+    """What an index generation records of the chains that built it (``store.check_analysis``)."""
+    return {"version": ANALYSIS_VERSION, "polish": polish_chain(), "dictionary": dictionary_id(),
+            "stempel_table": os.environ.get("PRASA_STEMPEL_TABLE", "default")}
+
+
+@lru_cache(maxsize=100_000)
+def dictionary_lemmas(word: str) -> tuple[str, ...]:
+    """Every lemma the dictionary gives the written ``word``, lowercased; () if it does not know it.
+
+    Case is kept on the way in: Morfeusz uses it (``Polska`` is the country and
+    the adjective, ``polska`` the adjective first).  SGJP marks homonyms with a
+    suffix (``Stan:Sm1`` the name, ``stan`` the noun); the index is case-folded
+    and has no part of speech, so the suffix is dropped and the homonyms share
+    one term.  Only analyses of the word's first segment count (``zrobiłem`` is
+    ``zrobić`` + the agglutinate ``być``).
+    """
+    if polish_chain() == "stempel":
+        return ()
+    morfeusz, lock = _morfeusz()
+    with lock:  # one analyser per process; the C++ object is not documented as thread-safe
+        edges = morfeusz.analyse(word)
+    lemmas = {interp[1].split(":", 1)[0].lower()
+              for start, _end, interp in edges if start == 0 and interp[2] != "ign"}
+    return tuple(sorted(lemma for lemma in lemmas if lemma))
+
+
+@lru_cache(maxsize=200_000)
+def terms_pl(word: str) -> tuple[str, ...]:
+    """The index terms of one Polish word as written: its lemmas, else its guarded Stempel stem."""
+    return dictionary_lemmas(word) or terms_stempel(word)
+
+
 @lru_cache(maxsize=1)
 def _snowball_en():
     import Stemmer  # PyStemmer: Snowball's C stemmers
@@ -86,6 +159,20 @@ def stem_en(word: str) -> str:
     if len(word) < MIN_STEM_LENGTH or not word.isalpha():
         return word
     return _snowball_en().stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def terms_en(word: str) -> tuple[str, ...]:
+    """The index term of one English word as written."""
+    return (stem_en(word.lower()),)
+
+
+def warm_up() -> None:
+    """Load the dictionaries now (Stempel ~1 s, Morfeusz 0.1 s), e.g. before forking workers."""
+    _stempel()
+    _snowball_en()
+    if polish_chain() == "morfeusz":
+        _morfeusz()
 
 
 def fold(text: str) -> str:
@@ -143,11 +230,15 @@ class HyphenPartsFilter(Filter):
 
 
 class KeywordMarkFilter(Filter):
-    """Mark acronyms (all capitals, e.g. ONZ, OBWE, NATO) so no stemmer touches them."""
+    """Mark acronyms (all capitals, e.g. ONZ, OBWE, NATO) so no stemmer touches them.
+
+    Also keeps the word as written (``t.cased``) for the lemmatizer, which
+    reads case after the chain has lowercased the token.
+    """
 
     def __call__(self, tokens):
         for t in tokens:
-            text = t.text
+            text = t.cased = t.text
             t.keyword = len(text) > 1 and text.isupper()
             yield t
 
@@ -165,53 +256,71 @@ class PossessiveFilter(Filter):
             yield t
 
 
-class GuardedStemFilter(Filter):
-    """Stem with a module-level function unless the token is marked as a keyword."""
+class TermsFilter(Filter):
+    """Replace each word by its index terms, unless it is marked as a keyword.
+
+    ``termsfn`` (a module-level function) maps the word as written to one or
+    more terms; several terms (the lemmas of an ambiguous Polish form) are
+    yielded at the same position, so phrases still line up.
+    """
 
     is_morph = True
 
-    def __init__(self, stemfn):
-        self.stemfn = stemfn
+    def __init__(self, termsfn):
+        self.termsfn = termsfn
 
     def __eq__(self, other):
-        return type(self) is type(other) and self.stemfn is other.stemfn
+        return type(self) is type(other) and self.termsfn is other.termsfn
 
     def __call__(self, tokens):
-        stemfn = self.stemfn
+        termsfn = self.termsfn
         for t in tokens:
-            if not t.stopped and not getattr(t, "keyword", False):
-                t.text = stemfn(t.text)
-            yield t
+            if t.stopped or getattr(t, "keyword", False):
+                yield t
+                continue
+            for term in termsfn(getattr(t, "cased", t.text)):
+                t.text = term
+                yield t
 
 
-def _chain(stopwords, stemfn, *, folded: bool = False, possessive: bool = False):
+def _chain(stopwords, termsfn, *, folded: bool = False, possessive: bool = False):
     chain = RegexTokenizer(TOKEN_PATTERN) | ApostropheFilter() | HyphenPartsFilter()
     if possessive:
         chain = chain | PossessiveFilter()
     chain = chain | KeywordMarkFilter() | LowercaseFilter() | StopFilter(stoplist=stopwords, minsize=1)
     if folded:
         chain = chain | CharsetFilter(accent_map)
-    if stemfn is not None:
-        chain = chain | GuardedStemFilter(stemfn)
+    if termsfn is not None:
+        chain = chain | TermsFilter(termsfn)
     return chain
 
 
-# Per language ("xx": every other language): its stopwords, stemmer and chain options.
+# Per language ("xx": every other language): its stopwords, terms function and chain options.
 _LANGUAGES = {
-    "pl": (polish_stopwords, stem_pl, {}),
-    "en": (lambda: ENGLISH_STOPWORDS, stem_en, {"possessive": True}),
+    "pl": (polish_stopwords, terms_pl, {}),
+    "en": (lambda: ENGLISH_STOPWORDS, terms_en, {"possessive": True}),
     "xx": (frozenset, None, {"folded": True}),
 }
 
 
 def build_analyzer(lang: str, stemmed: bool = True):
-    """The analysis chain of ``lang`` ("pl", "en" or "xx"), with or without its stemmer."""
-    stopwords, stemfn, options = _LANGUAGES[lang]
-    return _chain(stopwords(), stemfn if stemmed else None, **options)
+    """The analysis chain of ``lang`` ("pl", "en" or "xx"), with or without lemmas/stems."""
+    stopwords, termsfn, options = _LANGUAGES[lang]
+    return _chain(stopwords(), termsfn if stemmed else None, **options)
+
+
+def terms_stempel(word: str) -> tuple[str, ...]:
+    """The guarded Stempel stem alone (``PRASA_POLISH=stempel``, and the fallback of ``terms_pl``)."""
+    return (stem_pl(word.lower()),)
+
+
+def stempel_analyzer():
+    """The Polish chain with Stempel for every word: what Lucene's ``polish`` analyzer does."""
+    return _chain(polish_stopwords(), terms_stempel)
 
 
 def polish_analyzer():
-    """Tokenize, lowercase, Carrot2/Lucene stopwords, guarded Stempel."""
+    """Tokenize, lowercase, Carrot2/Lucene stopwords, SGJP lemmas, else guarded Stempel."""
     return build_analyzer("pl")
 
 
@@ -238,12 +347,6 @@ def keyword_analyzer():
     return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-@cache
-def _pre_chain(lang: str):
-    """The chain up to the stemmer, and the stemmer, for index-time analysis."""
-    return build_analyzer(lang, stemmed=False), _LANGUAGES[lang][1]
-
-
 class Postings(list):
     """A field value analyzed ahead of time: Whoosh's (btext, freq, weight, positions) rows.
 
@@ -254,26 +357,137 @@ class Postings(list):
     length = 0
 
 
-def preanalyze(text: str, lang: str, fieldformat, words: set | None = None) -> Postings:
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@cache
+def _fused(lang: str):
+    """Stopwords, terms function and options of ``lang``'s chain, for the one-pass indexer."""
+    stopwords, termsfn, options = _LANGUAGES[lang]
+    return stopwords(), termsfn, options.get("possessive", False), options.get("folded", False)
+
+
+@lru_cache(maxsize=300_000)
+def _token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """What one token becomes: per part, its lowercase word (None if a stopword) and its terms.
+
+    The index-time twin of ``build_analyzer(lang)``: the same parts of
+    hyphenated words, possessives, acronym marks, lowercasing, stopwords,
+    folding and lemmas/stems, decided once per distinct token (tokens repeat)
+    instead of a generator and a Token object per filter per occurrence.
+    ``tests/test_analysis.py`` checks it against the chain on real text.
+    """
+    stop, termsfn, possessive, folded = _fused(lang)
+    token = token.translate(APOSTROPHES)
+    plan = []
+    for part in token.split("-"):
+        if possessive:
+            if part.endswith(("'s", "'S")):
+                part = part[:-2]
+            elif part.endswith("'"):
+                part = part[:-1]
+        word = part.lower()
+        if not word or word in stop:
+            plan.append((None, ()))
+            continue
+        if folded and not word.isascii():
+            word = word.translate(accent_map)
+        keyword = len(part) > 1 and part.isupper()
+        plan.append((word, (word,) if termsfn is None or keyword else termsfn(part)))
+    return tuple(plan)
+
+
+@lru_cache(maxsize=100_000)
+def _single_position(pos: int) -> bytes:
+    return pack_uint(1) + pickle.dumps([pos], 2)
+
+
+class _Positions:
+    """Term -> positions of one field value, filled one text at a time (positions continue)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.terms: dict[str, list[int]] = {}
+        self.words: set[str] = set()
+        self.raw = -1  # the tokenizer's position (stopwords included)
+        self.pos: int | None = None  # Whoosh's StopFilter: the first kept token keeps its position
+
+    def add(self, text: str) -> None:
+        lang, terms, words = self.lang, self.terms, self.words
+        raw, pos = self.raw, self.pos
+        for token in _TOKEN.findall(text):
+            for word, token_terms in _token_plan(lang, token):
+                raw += 1
+                if word is None:
+                    continue
+                pos = raw if pos is None else pos + 1
+                words.add(word)
+                for term in token_terms:
+                    found = terms.get(term)
+                    if found is None:
+                        terms[term] = [pos]
+                    else:
+                        found.append(pos)
+        self.raw, self.pos = raw, pos
+
+    def postings(self) -> Postings:
+        """Whoosh's rows, values encoded as its ``Positions`` format does (count, pickled deltas)."""
+        out = Postings()
+        for term, positions in self.terms.items():
+            if len(positions) == 1:  # most terms occur once in an item
+                out.append((term.encode("utf-8"), 1, 1.0, _single_position(positions[0])))
+                out.length += 1
+                continue
+            deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
+            out.append((term.encode("utf-8"), len(positions), float(len(positions)),
+                        pack_uint(len(positions)) + pickle.dumps(deltas, 2)))
+            out.length += len(positions)
+        return out
+
+    def surface_words(self) -> set[str]:
+        return {w for w in self.words if w.isalpha()}
+
+
+def encode_terms(text: str, lang: str) -> str:
+    """The text's index terms as the cluster's ``prasa_terms`` analyzer reads them.
+
+    One whitespace-separated slot per position: the word as indexed (lowercase),
+    then its terms, joined by ``|`` (``ludźmi|człowiek``, ``stany|stan|stany``).
+    A ``pattern_capture`` filter emits the terms at the slot's position, so the
+    cluster indexes exactly prasa's terms and positions; the folded sub-field
+    keeps the words (diacritic-free typing, prefixes, suggestions).
+    """
+    return " ".join("|".join((word, *terms)) for token in _TOKEN.findall(text)
+                    for word, terms in _token_plan(lang, token) if word is not None)
+
+
+def preanalyze(text: str, lang: str, fieldformat=None, words: set | None = None) -> Postings:
     """Analyze ``text`` once with the language's chain; collect its surface words in ``words``.
 
     Produces exactly what the field's analyzer would (same filters, then the
-    same stemmer), in the encoded form Whoosh's writer expects.
+    same lemmas or stems), in the encoded form Whoosh's writer expects.
     """
-    chain, stemfn = _pre_chain(lang)
-    positions: dict[str, list[int]] = {}
-    for t in chain(text, positions=True):
-        word = t.text
-        if words is not None and word.isalpha():
-            words.add(word)
-        term = word if stemfn is None or t.keyword else stemfn(word)
-        positions.setdefault(term, []).append(t.pos)
-    out = Postings()
-    encode = fieldformat.encode
-    for term, poslist in positions.items():
-        out.append((term.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)))
-        out.length += len(poslist)
-    return out
+    field = _Positions(lang)
+    field.add(text)
+    if words is not None:
+        words |= field.surface_words()
+    return field.postings()
+
+
+def preanalyze_item(title: str, body: str, lang: str, fieldformat=None,
+                    words: set | None = None) -> tuple[Postings, Postings]:
+    """The title field and the body field (title, newline, body) of one item, the title analyzed once.
+
+    No token spans the newline, so the title's postings are the body field's
+    after its first text, at the same positions.
+    """
+    field = _Positions(lang)
+    field.add(title)
+    head = field.postings()
+    field.add(body)
+    if words is not None:
+        words |= field.surface_words()
+    return head, field.postings()
 
 
 class PreanalyzedTEXT(TEXT):

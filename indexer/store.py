@@ -3,7 +3,7 @@
 Layout of an index folder::
 
     CURRENT            name of the generation being served
-    gen-<time>-<pid>/  a Whoosh index
+    gen-<time>-<pid>/  a Whoosh index, with analysis.json: the analysis chain it was built with
     reindex.lock       held by the running reindex
     last-reindex.json  the summary of the last finished reindex
 
@@ -25,13 +25,20 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from .analysis import analysis_signature
 from .schema import build_schema
+
+ANALYSIS_FILE = "analysis.json"
 
 DEFAULT_INDEX = "prasa-index"
 
 
 class IndexMissing(FileNotFoundError):
     """There is no index at the given folder yet."""
+
+
+class AnalysisMismatch(IndexMissing):
+    """The index was built with another analysis chain (e.g. ``PRASA_POLISH=stempel``)."""
 
 
 class IndexBusy(RuntimeError):
@@ -58,7 +65,30 @@ def open_index(index_dir: Path | str | None = None):
     gen = current_generation(index_dir)
     if gen is None or not whoosh_index.exists_in(str(gen)):
         raise IndexMissing(f"no index at {index_dir} (run `prasa reindex` first)")
+    check_analysis(gen)
     return whoosh_index.open_dir(str(gen), schema=build_schema())
+
+
+def built_with(gen: Path) -> dict:
+    """The analysis signature a generation recorded (an older one recorded none)."""
+    try:
+        return json.loads((gen / ANALYSIS_FILE).read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"polish": "stempel (before Morfeusz lemmas)"}
+
+
+def check_analysis(gen: Path) -> None:
+    """Refuse a generation whose terms came from another analysis chain: its searches would miss.
+
+    Queries must be analyzed exactly as the text was; a generation records its
+    chain (``analysis.json``), and one from before the record is a mismatch too.
+    """
+    built, current = built_with(gen), analysis_signature()
+    if built != current:
+        raise AnalysisMismatch(
+            f"the index at {gen.parent} was built with Polish analysis {built.get('polish')!r}, "
+            f"this prasa analyzes with {current['polish']!r}: run `prasa reindex --full` "
+            "(or set PRASA_POLISH to match the index)")
 
 
 def new_generation(index_dir: Path):
@@ -72,6 +102,7 @@ def new_generation(index_dir: Path):
             break
         except FileExistsError:
             continue
+    (gen / ANALYSIS_FILE).write_text(json.dumps(analysis_signature()), "utf-8")
     return gen, whoosh_index.create_in(str(gen), build_schema())
 
 

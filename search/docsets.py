@@ -5,7 +5,7 @@ at 100k items, and ``Query.docs()`` walks the matchers again for the facets.
 Here each term's postings are read a block at a time into arrays (document
 numbers and term frequencies), scored with BM25 per field (Lucene's idf,
 k1/b tuned on the SciFact train claims, see ``bench/quality.py``), and the
-boolean structure (And, Or, Not, AndNot, AndMaybe, boosts) is evaluated with
+boolean structure (And, Or, DisjunctionMax, Not, AndNot, AndMaybe, boosts) is evaluated with
 numpy set operations.  Other queries (phrases, spans,
 ranges) are matched and scored by Whoosh's own matchers, so every query works.
 
@@ -53,6 +53,18 @@ def _union(parts: list[Scored]) -> Scored:
     return Scored(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
 
 
+def _best(parts: list[Scored]) -> Scored:
+    """Union scored by the best part (the lemmas of one word: one match, not several)."""
+    if not parts:
+        return Scored.empty()
+    docs = np.concatenate([p.docs for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    best = np.zeros(len(unique))
+    np.maximum.at(best, inverse, scores)
+    return Scored(unique, best)
+
+
 def scores_at(part: Scored, docs: np.ndarray) -> np.ndarray:
     """``part``'s scores for ``docs`` (0 where it does not match)."""
     if not len(part.docs):
@@ -91,6 +103,8 @@ class Matcher:
             return Scored(np.arange(self.size, dtype=np.int64), np.ones(self.size))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return Scored.empty()
+        if isinstance(q, wq.DisjunctionMax):
+            return _best([self.match(s) for s in q.subqueries])
         if isinstance(q, wq.Or):
             return _union([self.match(s) for s in q.subqueries])
         if isinstance(q, wq.And):

@@ -124,10 +124,13 @@ class _BilingualPlugin(MultifieldPlugin):
 
 
 class _Parser(QueryParser):
-    """Adds diacritic variants to words; leaves prefix, wildcard and fuzzy texts unanalyzed.
+    """Analyzes words with their lemmas at one position; adds diacritic variants and name forms.
 
-    Whoosh would stem a prefix ("handl*" -> "handlić*"); ``limit_expansions``
-    expands the typed text against the lexicon's words instead.
+    A Polish form with several dictionary lemmas (``Stany`` -> stan, stany, …)
+    becomes one ``DisjunctionMax`` slot, scored as its best lemma rather than
+    their sum.  Prefix, wildcard and fuzzy texts stay unanalyzed: Whoosh would
+    stem a prefix ("handl*" -> "handlić*"); ``limit_expansions`` expands the
+    typed text against the lexicon's words instead.
     """
 
     lexicon: Lexicon | None = None
@@ -136,16 +139,34 @@ class _Parser(QueryParser):
         lang = FIELD_LANG.get(fieldname)
         if lang and issubclass(termclass, wq.MultiTerm):
             return termclass(fieldname, text.lower(), boost=boost)
-        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if q is None or lang in (None, "xx") or self.lexicon is None:
+        if lang is None or not tokenize:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        q = self._analyzed(fieldname, text, termclass, boost)
+        if q is None or lang == "xx" or self.lexicon is None:
             return q
-        extra = []
-        for form in self.lexicon.variants(lang, text.lower()):
-            alt = super().term_query(fieldname, form, termclass, boost * VARIANT_BOOST,
-                                     tokenize, removestops)
+        extra = [termclass(fieldname, term, boost=boost * VARIANT_BOOST)
+                 for _field, term in q.iter_all_terms() for term in self.lexicon.accented_terms(lang, term)]
+        forms = [(form, VARIANT_BOOST) for form in self.lexicon.variants(lang, text.lower())]
+        if lang == "pl":
+            forms += [(form, 1.0) for form in self.lexicon.name_forms(text)]
+        for form, weight in forms:
+            alt = self._analyzed(fieldname, form, termclass, boost * weight)
             if alt is not None and alt.all_terms() != q.all_terms():
                 extra.append(alt)
         return wq.Or([q, *extra]) if extra else q
+
+    def _analyzed(self, fieldname, text, termclass, boost):
+        """The word's terms, one slot per position (several lemmas of one word share a slot)."""
+        slots: dict[int, list[str]] = {}
+        for t in self.schema[fieldname].analyzer(text, positions=True, mode="query"):
+            if not t.stopped and t.text not in slots.setdefault(t.pos, []):
+                slots[t.pos].append(t.text)
+        parts = [termclass(fieldname, terms[0], boost=boost) if len(terms) == 1 else
+                 wq.DisjunctionMax([termclass(fieldname, term, boost=boost) for term in terms])
+                 for terms in slots.values() if terms]
+        if len(parts) <= 1:
+            return parts[0] if parts else None
+        return self.group.qclass(parts, boost=boost)  # a hyphenated word, as Whoosh's default
 
 
 def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all") -> QueryParser:
@@ -243,25 +264,39 @@ def _normalize_terms(q: wq.Query, registry: Registry) -> wq.Query:
 
 
 def _phrase_variants(q: wq.Query, text: str, parser: QueryParser) -> wq.Query:
-    """Let phrases match other diacritic forms too ("handel ludzmi" finds "handel ludźmi")."""
+    """Phrases over words with several lemmas, or typed without diacritics, as sequences of slots.
+
+    Whoosh flattens a phrase's analyzed tokens into one word list, so a word
+    with two lemmas would need both in a row; here each word is one slot that
+    any of its lemmas (and of its other diacritic forms) fills.
+    """
     lexicon = getattr(parser, "lexicon", None)
-    if lexicon is None:
-        return q
 
     def fix(node):
         lang = FIELD_LANG.get(getattr(node, "fieldname", None) or "")
-        if not isinstance(node, wq.Phrase) or lang not in ("pl", "en") or not node.char_ranges:
+        if not isinstance(node, wq.Phrase) or lang is None or not node.char_ranges:
             return node
         analyzer = parser.schema[node.fieldname].analyzer
-        slots, changed = [], False
-        for word, (start, end) in zip(node.words, node.char_ranges, strict=False):
-            surface = text[start:end].lower() if start is not None else word
-            forms = {t.text for v in lexicon.variants(lang, surface) for t in analyzer(v)} - {word}
-            changed = changed or bool(forms)
-            slots.append(wq.Or([wq.Term(node.fieldname, w) for w in (word, *sorted(forms))]))
-        if not changed:
+        slots: dict[tuple, list[str]] = {}
+        for word, span in zip(node.words, node.char_ranges, strict=False):
+            slots.setdefault(span, []).append(word)
+        shared = any(len(words) > 1 for words in slots.values())
+        variants = False
+        for (start, end), words in slots.items():
+            if lexicon is None or lang not in ("pl", "en") or start is None:
+                continue
+            forms = {t.text for v in lexicon.variants(lang, text[start:end].lower())
+                     for t in analyzer(v)} - set(words)
+            variants = variants or bool(forms)
+            words.extend(sorted(forms))
+        if not shared and not variants:
             return node
-        return wq.Or([node, wq.Sequence(slots, slop=node.slop, boost=node.boost * VARIANT_BOOST)])
+        sequence = wq.Sequence([wq.Or([wq.Term(node.fieldname, w) for w in words])
+                                for words in slots.values()], slop=node.slop, boost=node.boost)
+        if shared:
+            return sequence
+        sequence.boost *= VARIANT_BOOST
+        return wq.Or([node, sequence])
 
     return q.accept(fix)
 

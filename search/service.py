@@ -168,6 +168,8 @@ class _Generation:
         with self.ix.reader() as reader:  # the version and the columns of one and the same commit
             self.version = reader.generation()
             self.columns = Columns.load(reader)
+            if "body_pl" in reader.indexed_field_names():
+                self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
 
 
 class SearchService(BaseService):

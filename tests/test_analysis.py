@@ -1,9 +1,17 @@
 """The Polish and English analyzers: tokenizing, stopwords, guarded stemming."""
 
-from indexer.analysis import Postings, analyze, english_analyzer, preanalyze, stem_pl
+from indexer.analysis import (
+    Postings,
+    analyze,
+    analyzer_for,
+    english_analyzer,
+    preanalyze,
+    preanalyze_item,
+    stem_pl,
+)
 from indexer.schema import build_schema
 
-from .conftest import PL_SEED, corpus_rows
+from .conftest import EN_SEED, PL_SEED, corpus_rows
 
 
 def test_polish_inflections_share_a_stem():
@@ -36,17 +44,39 @@ def test_english_possessives_and_stemming():
     assert analyze("trafficking", "en") == analyze("trafficked", "en")
 
 
+def chain_positions(text: str, lang: str) -> dict[str, list[int]]:
+    """Term -> positions as the query-time Whoosh chain (filters composed with |) gives them."""
+    out: dict[str, list[int]] = {}
+    for t in analyzer_for(lang)(text, positions=True):
+        out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
 def test_preanalysis_equals_the_query_time_analyzer_on_real_text():
-    """Index-time postings must hold exactly the terms queries produce."""
+    """Index-time postings (the fused one-pass tokenizer) hold exactly the chain's terms and positions."""
     schema = build_schema()
-    texts = [("pl", PL_SEED.read_text("utf-8"))]
-    texts += [("pl", r["body"]) for r in corpus_rows("pl-news-bsnlp.jsonl.gz", 40)]
-    texts += [("en", r["body"]) for r in corpus_rows("en-news-reuters21578.jsonl.gz", 40)]
+    texts = [("pl", PL_SEED.read_text("utf-8")), ("en", EN_SEED.read_text("utf-8")),
+             ("pl", "W Wiedniu ONZ-u i OBWE’s O’Leary inter-agency - 2024 r."),
+             ("en", "The UN's and States' inter-agency O’Leary"), ("xx", "Łódź żółć Praha-Brno")]
+    texts += [("pl", r["body"]) for r in corpus_rows("pl-news-bsnlp.jsonl.gz", 60)]
+    texts += [("en", r["body"]) for r in corpus_rows("en-news-reuters21578.jsonl.gz", 60)]
+    texts += [("xx", r["body"]) for r in corpus_rows("other-lang-news-bsnlp.jsonl.gz", 20)]
     for lang, text in texts:
-        postings = preanalyze(text, lang, schema[f"body_{lang}"].format)
+        fieldformat = schema[f"body_{lang}"].format
+        postings = preanalyze(text, lang, fieldformat)
         assert isinstance(postings, Postings)
-        assert {p[0].decode() for p in postings} == set(analyze(text, lang))
-        assert postings.length == len(analyze(text, lang))
+        expected = chain_positions(text, lang)
+        assert {p[0].decode(): fieldformat.decode_positions(p[3]) for p in postings} == expected
+        assert postings.length == sum(len(v) for v in expected.values())
+
+
+def test_an_items_title_field_is_the_head_of_its_body_field():
+    schema = build_schema()
+    fieldformat = schema["body_pl"].format
+    title, body = "W Wiedniu o handlu ludźmi", PL_SEED.read_text("utf-8")
+    t, b = preanalyze_item(title, body, "pl", fieldformat)
+    assert t == preanalyze(title, "pl", fieldformat)
+    assert b == preanalyze(f"{title}\n{body}", "pl", fieldformat)
 
 
 def test_index_toc_stays_small(seed_index):
