@@ -12,10 +12,11 @@ from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
-from .extract import ExtractError, extract
+from .extract import ExtractError, extract, warm_up
 from .items import Item
 from .readers import Problem, Record, read_file, walk
 from .schema import field_lang, to_document
+from .segments import SegmentWriter, build_segments
 from .store import (
     current_generation,
     discard,
@@ -109,8 +110,8 @@ def extract_only(record: Record, reference: dt.date | None) -> Item | Problem:
 
 
 def _prepare_batch(args) -> list:
-    records, reference, prepare = args
-    return [prepare(r, reference) for r in records]
+    entries, reference, prepare = args
+    return [e if isinstance(e, Problem) else prepare(e, reference) for e in entries]
 
 
 def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
@@ -120,28 +121,22 @@ def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
     ``prepare`` (a module-level function of a record and the reference date)
     extracts and analyzes for Whoosh by default; ``extract_only`` just extracts.
     """
-    stream = (r for source in sources for path in walk(source) for r in read_file(path))
+    stream = records(sources)
     if jobs <= 1:
         for entry in stream:
             yield entry if isinstance(entry, Problem) else prepare(entry, reference)
         return
-    problems: list[Problem] = []
-
-    def batches():
-        while True:
-            batch = []
-            for entry in islice(stream, BATCH):
-                (problems if isinstance(entry, Problem) else batch).append(entry)
-            if not batch and not problems:
-                return
-            yield batch, reference, prepare
-
+    # problems met while reading travel in the batches, in order: no list shared with the
+    # pool's feeder thread (which consumes this generator concurrently)
+    batches = ((batch, reference, prepare) for batch in iter(lambda: list(islice(stream, BATCH)), []))
     with get_context("fork").Pool(jobs) as pool:
-        for results in pool.imap(_prepare_batch, batches()):
-            yield from problems
-            problems.clear()
+        for results in pool.imap(_prepare_batch, batches):
             yield from results
-    yield from problems
+
+
+def records(sources: Iterable[Path]) -> Iterator[Record | Problem]:
+    """Every raw record (or reading problem) under ``sources``, in order."""
+    return (r for source in sources for path in walk(source) for r in read_file(path))
 
 
 def _known_items(ix) -> dict[str, tuple[str, str]]:
@@ -179,20 +174,17 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
         fresh = full or current_generation(index_dir) is None
         gen, ix = new_generation(index_dir) if fresh else (None, open_index(index_dir))
         folder = gen or current_generation(index_dir)
-        known = {} if fresh else _known_items(ix)
-        vocab = Vocabulary() if fresh else Vocabulary.load(folder)
-        writer = ix.writer(procs=jobs, multisegment=True, **WRITER_OPTIONS) if fresh and jobs > 1 \
-            else ix.writer(**WRITER_OPTIONS)
         try:
-            seen = _write(writer, prepare_items(readable, reference, jobs), known, vocab,
-                          summary, progress)
-            for item_id in gone_items(known, seen, readable):
-                writer.delete_by_term("id", item_id)
-                summary.deleted += 1
-            vocab.save(folder)  # before the commit: extra words are harmless, missing ones not
-            writer.commit()
+            if jobs > 1:
+                warm_up()  # once here, shared by the forked workers
+            if fresh and jobs > 1:
+                vocab = Vocabulary()
+                build_segments(ix, records(readable), jobs=jobs, reference=reference, prepare=_prepare,
+                               options=WRITER_OPTIONS, summary=summary, vocab=vocab, folder=folder,
+                               unique_id=unique_id, progress=progress)
+            else:
+                _update(ix, folder, readable, fresh, reference, jobs, summary, progress)
         except BaseException:
-            writer.cancel()
             if gen is not None:
                 discard(gen)
             raise
@@ -200,6 +192,25 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
             publish(index_dir, gen)
         write_last_reindex(index_dir, finish(summary, started, open_index(index_dir).doc_count()))
     return summary
+
+
+def _update(ix, folder: Path, sources: list[Path], fresh: bool, reference: dt.date | None, jobs: int,
+            summary: Summary, progress: Callable[[int], None] | None) -> None:
+    """One writer (extraction in ``jobs`` processes): additions, updates (content hashes decide)
+    and deletions, then one commit."""
+    known = {} if fresh else _known_items(ix)
+    vocab = Vocabulary() if fresh else Vocabulary.load(folder)
+    writer = SegmentWriter(ix, **WRITER_OPTIONS)
+    try:
+        seen = _write(writer, prepare_items(sources, reference, jobs), known, vocab, summary, progress)
+        for item_id in gone_items(known, seen, sources):
+            writer.delete_by_term("id", item_id)
+            summary.deleted += 1
+        vocab.save(folder)  # before the commit: extra words are harmless, missing ones not
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
@@ -217,7 +228,7 @@ def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
             summary.failed.append(entry)
             continue
         if entry.id in seen:
-            new_id = unique_id(entry, seen)
+            new_id = unique_id(entry.id, entry.path, seen)
             summary.renamed.append(f"{entry.path}: id {entry.id!r} is taken, indexed as {new_id!r}")
             if isinstance(entry, Prepared):
                 entry.rename(new_id)
@@ -262,9 +273,9 @@ def _write(writer, entries: Iterator[Prepared | Problem], known: dict, vocab: Vo
     return seen
 
 
-def unique_id(entry: Prepared | Item, seen: set[str]) -> str:
+def unique_id(item_id: str, path: str, seen: set[str]) -> str:
     """A new id for an item whose id another file already used: ``id@file``."""
-    base = f"{entry.id}@{Path(entry.path).name.split('.')[0]}"
+    base = f"{item_id}@{Path(path).name.split('.')[0]}"
     candidate, n = base, 1
     while candidate in seen:
         n += 1

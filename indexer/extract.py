@@ -59,7 +59,7 @@ def _hash(fields: dict, reference: dt.date | None) -> str:
     return hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()
 
 
-def _item_id(record: Record) -> str:
+def item_id(record: Record) -> str:
     raw = record.fields.get("id")
     if isinstance(raw, (str, int)) and not isinstance(raw, bool) and str(raw).strip():
         return str(raw).strip()
@@ -80,6 +80,16 @@ def _date(header: dates.ItemDate | None, meta: dates.ItemDate, dateline_text: st
     if found and (meta.value is None or found.value.startswith(meta.value)):
         return found
     return meta if meta.value else (found or dates.NO_DATE)
+
+
+def warm_up() -> None:
+    """Load what extraction and analysis need once, before worker processes fork (they share it)."""
+    from .analysis import warm_up as load_dictionaries
+
+    load_dictionaries()
+    langs.detect("warm up")
+    registry()
+    dates.month_number("grudnia")
 
 
 def extract(record: Record, reference: dt.date | None = None, orgs: Registry | None = None) -> Item:
@@ -120,7 +130,7 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
     organizations = reg.ids(title, acronyms=not title.isupper()) + reg.ids(body[dateline.end:])
 
     return Item(
-        id=_item_id(record),
+        id=item_id(record),
         title=title,
         body=body,
         language=language,

@@ -23,8 +23,9 @@ def simhash(text: str) -> int:
     words = _WORD.findall(fold(text.lower()))
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words))
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
+    shingles = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}  # SHINGLE == 2
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(s.encode(), digest_size=8).digest() for s in shingles])
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(shingles)
     return int(np.packbits(votes > 0).view(">u8")[0])

@@ -105,6 +105,7 @@ class Registry:
     _acronyms_upper: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _heads: set[str] = field(default_factory=set, repr=False)  # first words of acronyms
     _first: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict, repr=False)
+    _skip: dict[str, bool] = field(default_factory=dict, repr=False)  # words that start nothing
 
     def __post_init__(self) -> None:
         for org in self.orgs.values():
@@ -146,11 +147,22 @@ class Registry:
         ``any_case`` also matches acronyms of three or more letters typed in
         lower case ("obwe"), as users type queries.
         """
-        tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        normalized = [_norm(t) for t, _, _ in tokens]
+        matches = list(_TOKEN.finditer(text))
+        tokens, normalized = _Tokens(matches), _Normalized(matches)
         found: list[Mention] = []
+        skip = self._skip
         i = 0
-        while i < len(tokens):
+        while i < len(matches):
+            # most words start no name and no acronym: passed over with one dict look-up
+            word = matches[i].group()
+            quiet = skip.get(word)
+            if quiet is None:
+                quiet = self._starts_nothing(word)
+                if len(skip) < 500_000:
+                    skip[word] = quiet
+            if quiet and not any_case:
+                i += 1
+                continue
             length, org = self._match_at(tokens, normalized, i, acronyms, any_case)
             if length:
                 start, end = tokens[i][1], tokens[i + length - 1][2]
@@ -163,6 +175,11 @@ class Registry:
     def ids(self, text: str, acronyms: bool = True) -> list[str]:
         """Distinct ids mentioned in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
+
+    def _starts_nothing(self, word: str) -> bool:
+        """Can no name and no acronym begin with this word as written?"""
+        return not self._starting_with(_norm(word)) and word not in self._heads \
+            and not ("-" in word or "'" in word or "’" in word)
 
     def _starting_with(self, word: str) -> tuple[_Pattern, ...]:
         """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
@@ -211,6 +228,31 @@ class Registry:
             if org:
                 return n, org
         return 0, ""
+
+
+class _Tokens:
+    """``(text, start, end)`` of each token, made only for the tokens a match looks at."""
+
+    __slots__ = ("matches",)
+
+    def __init__(self, matches: list[re.Match]):
+        self.matches = matches
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [(m.group(), m.start(), m.end()) for m in self.matches[i]]
+        m = self.matches[i]
+        return m.group(), m.start(), m.end()
+
+
+class _Normalized(_Tokens):
+    """The folded lowercase form of each token, made only when looked at."""
+
+    def __getitem__(self, i):
+        return _norm(self.matches[i].group())
 
 
 def _read_entries(text: str) -> list[Organization]:

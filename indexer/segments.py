@@ -1,0 +1,227 @@
+"""A full build in parallel: each worker process extracts, analyzes and writes its own segment.
+
+Whoosh's own multiprocess writer (``procs=N, multisegment=True``) pickles
+every finished document in the parent and ships it to sub-writers; with
+extraction in a separate pool that meant two hops per item and five busy
+processes on two cores.  Here the parent only reads the files and hands out
+batches of raw records; each worker extracts, analyzes (``schema.to_document``)
+and adds to its own ``SegmentWriter``, keeps its own surface-word counts, and
+at the end hands back its finished segment.  The parent writes one TOC naming
+all segments, as Whoosh's multisegment commit does, so the index is the same
+kind of index either way.
+
+Duplicate ids are settled in the parent before a record is sent (the id
+comes from the record alone), so two workers never write one id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import queue
+from collections import Counter
+from collections.abc import Callable, Iterable
+from multiprocessing import get_context
+from pathlib import Path
+
+from whoosh import writing
+
+from .extract import item_id
+from .readers import Problem, Record
+from .schema import build_schema
+from .vocab import Vocabulary
+
+BATCH = 200  # records per message to a worker
+POLL_SECONDS = 1.0  # a worker checks this often that its parent is alive
+
+
+def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
+                   prepare: Callable, options: dict, summary, vocab: Vocabulary, folder: Path,
+                   unique_id: Callable, progress: Callable[[int], None] | None = None) -> None:
+    """Index every record into ``ix`` (a new, empty generation) with ``jobs`` workers, and commit.
+
+    Counts additions, renamed ids and problems into ``summary`` and the surface
+    words into ``vocab`` (saved into ``folder`` before the commit).
+    """
+    build = _Build(ix, jobs, reference, prepare, options, summary, vocab, progress)
+    try:
+        seen: set[str] = set()
+        batch: list[tuple[Record, str | None]] = []
+        for entry in records:
+            if isinstance(entry, Problem):
+                summary.failed.append(entry)
+                continue
+            batch.append((entry, _settle_id(entry, seen, summary, unique_id)))
+            if len(batch) >= BATCH:
+                build.send(batch)
+                batch = []
+        if batch:
+            build.send(batch)
+        segments = build.finish()
+        vocab.save(folder)  # before the commit: extra words are harmless, missing ones not
+        build.writer._close_segment()
+        build.writer._commit_toc(segments)
+        build.writer._finish()
+    except BaseException:
+        build.cancel()
+        raise
+
+
+class _Build:
+    """The parent's side: the workers, their queues, and what they reported."""
+
+    def __init__(self, ix, jobs, reference, prepare, options, summary, vocab, progress):
+        context = get_context("fork")
+        self.tasks, self.results = context.Queue(jobs * 2), context.Queue()
+        self.workers = [context.Process(target=_work, daemon=True, args=(
+            ix.storage, ix.indexname, self.tasks, self.results, reference, prepare, options, os.getpid()))
+            for _ in range(jobs)]
+        for w in self.workers:
+            w.start()
+        self.writer = ix.writer(**options)  # holds the index lock; writes the TOC at the end
+        self.summary, self.vocab, self.progress = summary, vocab, progress
+        self.done = 0
+        self.segments: list = []
+
+    def send(self, batch: list) -> None:
+        while True:
+            try:
+                self.tasks.put(batch, timeout=0.05)
+                break
+            except queue.Full:
+                self._drain(block=False)
+                self._check_alive()
+        self._drain(block=False)
+
+    def finish(self) -> list:
+        """Tell the workers to finish; their segments once all have reported."""
+        for _ in self.workers:
+            self.tasks.put(None)
+        while len(self.segments) < len(self.workers):
+            if not self._drain(block=True):
+                self._check_alive()
+        for w in self.workers:
+            w.join()
+        return [s for s in self.segments if s is not None]
+
+    def cancel(self) -> None:
+        for w in self.workers:
+            w.terminate()
+        self.writer.cancel()
+
+    def _check_alive(self) -> None:
+        if not any(w.is_alive() for w in self.workers) or any(w.exitcode for w in self.workers):
+            raise RuntimeError("an indexing worker ended without reporting (killed or out of memory?)")
+
+    def _drain(self, block: bool) -> bool:
+        """Take what the workers reported: batches done, problems, their segments at the end."""
+        got = False
+        while True:
+            try:
+                kind, *payload = self.results.get(timeout=POLL_SECONDS) if block and not got \
+                    else self.results.get_nowait()
+            except queue.Empty:
+                return got
+            got = True
+            if kind == "error":
+                raise RuntimeError(f"an indexing worker failed: {payload[0]}")
+            if kind == "batch":
+                count, added, problems = payload
+                self.summary.added += added
+                self.summary.failed.extend(problems)
+                self.done += count
+                if self.progress:
+                    self.progress(self.done)
+            else:  # "done"
+                segment, counts = payload
+                self.segments.append(segment)
+                for lang, words in counts.items():
+                    self.vocab.counts[lang].update(words)
+
+
+class SegmentWriter(writing.SegmentWriter):
+    """Whoosh's segment writer, with field lengths read once per field when postings are filed.
+
+    Whoosh 2.7 looks up each posting's document length through the column
+    file (a seek, a read and often a ``stat()``): a million postings cost
+    several seconds.  The lengths only feed the blocks' statistics; here each
+    field's lengths are read once into a list.
+    """
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
+
+
+class _Lengths:
+    def __init__(self, reader):
+        self.reader = reader
+        self.fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self.fields.get(fieldname)
+        if lengths is None:
+            read = self.reader.doc_field_length
+            lengths = self.fields[fieldname] = [read(d, fieldname, default)
+                                                for d in range(self.reader.doc_count_all())]
+        return lengths[docnum]
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def _settle_id(record: Record, seen: set[str], summary, unique_id: Callable) -> str | None:
+    """The id to index the record under when its own is taken (``id@file``), else None."""
+    own = item_id(record)
+    if own not in seen:
+        seen.add(own)
+        return None
+    new_id = unique_id(own, record.path, seen)
+    seen.add(new_id)
+    summary.renamed.append(f"{record.path}: id {own!r} is taken, indexed as {new_id!r}")
+    return new_id
+
+
+def _work(storage, indexname, tasks, results, reference, prepare, options, parent: int) -> None:
+    """A worker: records in, documents into its own segment, the segment out."""
+    try:
+        ix = storage.open_index(indexname, schema=build_schema())
+        writer = SegmentWriter(ix, _lk=False, **options)
+        counts: dict[str, Counter] = {lang: Counter() for lang in Vocabulary().counts}
+        added = 0
+        while True:
+            try:
+                batch = tasks.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if os.getppid() != parent:  # the parent was killed: leave, do not hold its files
+                    writer.cancel()
+                    return
+                continue
+            if batch is None:
+                break
+            problems, written = [], 0
+            for record, new_id in batch:
+                entry = prepare(record, reference)
+                if isinstance(entry, Problem):
+                    problems.append(entry)
+                    continue
+                if new_id:
+                    entry.rename(new_id)
+                writer.add_document(**entry.doc)
+                if entry.lang in counts:
+                    counts[entry.lang].update(entry.words)
+                written += 1
+            added += written
+            results.put(("batch", len(batch), written, problems))
+        if added:
+            segment = writer._finalize_segment()
+        else:
+            writer.cancel()
+            segment = None
+        results.put(("done", segment, counts))
+    except BaseException as e:  # report, so the parent fails fast and discards the generation
+        results.put(("error", f"{type(e).__name__}: {e}"))
