@@ -1,22 +1,26 @@
 """The OpenSearch/Elasticsearch index: settings, analyzers, mappings and documents.
 
 The cluster holds the same fields as the Whoosh schema (``schema.py``): each
-item's text in the fields of its own language (``*_pl`` through the Polish
-analyzer, ``*_en`` through the English one, ``*_xx`` folded), a ``folded``
-sub-field for queries typed without Polish letters and for prefixes,
-``keyword`` fields for the facets and a ``date``.
+item's text in the fields of its own language (``*_pl``, ``*_en``, ``*_xx``),
+a ``folded`` sub-field for queries typed without Polish letters and for
+prefixes, ``keyword`` fields for the facets and a ``date``.
 
-The analyzers are built from the cluster's own filters so that they mirror
-prasa's chains (``analysis.py``): Lucene's ``polish`` analyzer (the
-analysis-stempel plugin: standard tokenizer, lowercase, ``polish_stop``,
-``polish_stem``) plus the keyword marker prasa uses (acronyms such as ONZ, OBWE,
-NATO and tokens with digits are never stemmed).  ``tests/test_lucene_parity.py`` runs this very chain in
-Lucene and compares it token by token with prasa's analyzer.
+Polish text is analyzed by prasa, not by the cluster: a cluster has no
+Morfeusz dictionary, so ``to_source`` sends each Polish field as prasa's own
+terms (``analysis.encode_terms``: one slot per position, a word's lemmas
+joined by ``|``), which the ``prasa_terms`` analyzer (whitespace tokenizer and
+a ``pattern_capture`` filter) indexes at the very positions prasa uses;
+queries on Polish fields are encoded the same way (``search/dsl.py``).  No
+plugin is needed for Polish.  English and other languages are analyzed by the
+cluster's own filters, built to mirror prasa's chains (``analysis.py``), with
+the keyword marker prasa uses (acronyms such as ONZ, OBWE, NATO and tokens
+with digits are never stemmed).  ``tests/test_lucene_parity.py`` runs these
+very chains in Lucene and compares them token by token with prasa's.
 """
 
 from __future__ import annotations
 
-from .analysis import ENGLISH_STOPWORDS
+from .analysis import ENGLISH_STOPWORDS, encode_terms
 from .dates import ItemDate
 from .fingerprint import simhash
 from .items import Item
@@ -37,9 +41,9 @@ ANALYSIS = {
     },
     "filter": {
         "prasa_unstemmed": {"type": "keyword_marker", "keywords_pattern": UNSTEMMED_PATTERN},
-        # the analysis-stempel plugin's filters (Lucene's default Polish stopwords and Stempel table)
-        "prasa_pl_stop": {"type": "polish_stop"},
-        "prasa_pl_stem": {"type": "polish_stem"},
+        # a slot sent as "word|term|term" (analysis.encode_terms): its terms at one position, or its word
+        "prasa_slot_terms": {"type": "pattern_capture", "patterns": ["\\|([^|]+)"], "preserve_original": False},
+        "prasa_slot_word": {"type": "pattern_capture", "patterns": ["^([^|]+)"], "preserve_original": False},
         "prasa_en_possessive": {"type": "stemmer", "language": "possessive_english"},
         "prasa_en_stop": {"type": "stop", "stopwords": sorted(ENGLISH_STOPWORDS)},
         "prasa_en_stem": {"type": "stemmer", "language": "porter2"},
@@ -48,9 +52,10 @@ ANALYSIS = {
         "prasa_folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
     },
     "analyzer": {
-        # Lucene's PolishAnalyzer chain with the acronym marker before lowercasing
-        "prasa_polish": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
-                         "filter": ["prasa_unstemmed", "lowercase", "prasa_pl_stop", "prasa_pl_stem"]},
+        # prasa's own Polish terms (Morfeusz lemmas, else Stempel), encoded by analysis.encode_terms
+        "prasa_terms": {"type": "custom", "tokenizer": "whitespace", "filter": ["prasa_slot_terms"]},
+        "prasa_words_folded": {"type": "custom", "tokenizer": "whitespace",
+                               "filter": ["prasa_slot_word", "asciifolding"]},
         "prasa_english": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
                           "filter": ["prasa_en_possessive", "prasa_unstemmed", "lowercase",
                                      "prasa_en_stop", "prasa_en_stem"]},
@@ -58,15 +63,17 @@ ANALYSIS = {
                          "filter": ["lowercase", "asciifolding"]},
     },
 }
-LANG_ANALYZER = {"pl": "prasa_polish", "en": "prasa_english", "xx": "prasa_folded"}
+LANG_ANALYZER = {"pl": "prasa_terms", "en": "prasa_english", "xx": "prasa_folded"}
+PRE_ANALYZED = ("pl",)  # languages whose fields hold prasa's encoded terms
 
 
 def _text_field(lang: str) -> dict:
-    return {
-        "type": "text",
-        "analyzer": LANG_ANALYZER[lang],
-        "fields": {"folded": {"type": "text", "analyzer": "prasa_folded"}},
-    }
+    if lang in PRE_ANALYZED:
+        # the indexed words folded, searched with the words as typed (folded)
+        folded = {"type": "text", "analyzer": "prasa_words_folded", "search_analyzer": "prasa_folded"}
+    else:
+        folded = {"type": "text", "analyzer": "prasa_folded"}
+    return {"type": "text", "analyzer": LANG_ANALYZER[lang], "fields": {"folded": folded}}
 
 
 def index_settings(shards: int = 1, replicas: int = 0) -> dict:
@@ -109,6 +116,10 @@ def unsigned64(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
+def _field_text(text: str, lang: str) -> str:
+    return encode_terms(text, lang) if lang in PRE_ANALYZED else text
+
+
 def to_source(item: Item) -> dict:
     """The cluster document (``_source``) of one item; the same fields as ``schema.to_document``."""
     date = ItemDate(item.date, item.date_precision)
@@ -124,9 +135,9 @@ def to_source(item: Item) -> dict:
         "orgs": list(item.organizations),
         "date_precision": item.date_precision,
         "simhash": signed64(simhash(body)),
-        f"title_{lang}": item.title,
+        f"title_{lang}": _field_text(item.title, lang),
         # the body field holds the whole item, title included, as in the Whoosh index
-        f"body_{lang}": f"{item.title}\n{body}",
+        f"body_{lang}": _field_text(f"{item.title}\n{body}", lang),
     }
     if item.source:
         source["source"] = item.source

@@ -13,14 +13,17 @@ import html
 from functools import cache
 
 import numpy as np
+from whoosh import query as wq
 
-from indexer import IndexMissing, Item, registry
+from indexer import IndexMissing, Item, analyze, registry
 from indexer.cluster import ClusterConfig, current_index, read_last_cluster_reindex
-from indexer.mapping import MAX_RESULT_WINDOW, unsigned64
+from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, unsigned64
+from indexer.schema import field_lang
 
 from .dsl import SNIPPET_CHARS, Unsupported, facets_from_response, query_schema, search_body, to_dsl
 from .facets import collapse
-from .query import make_parser, parse_query
+from .highlight import snippet, title_html
+from .query import FIELD_LANG, make_parser, parse_query
 from .request import BadRequest, SearchRequest
 from .service import (
     COLLAPSE_SCAN,
@@ -34,6 +37,17 @@ from .service import (
 )
 
 UNSUPPORTED_NOTICE = "Part of the query cannot run on this index; searched for its words instead."
+
+
+def _pre_analyzed_terms(q) -> dict[str, set[str]]:
+    """The terms the query's words and phrases have in each pre-analyzed language (for highlights)."""
+    terms: dict[str, set[str]] = {lang: set() for lang in PRE_ANALYZED}
+    for leaf in q.leaves():
+        lang = FIELD_LANG.get(getattr(leaf, "fieldname", None) or "")
+        if lang in terms:
+            words = leaf.words if isinstance(leaf, wq.Phrase) else [getattr(leaf, "text", "")]
+            terms[lang].update(analyze(" ".join(words), lang))
+    return terms
 
 
 @cache
@@ -78,8 +92,9 @@ class ClusterService(BaseService):
                               (notes[0] if notes else None))
         result.facets = facets_from_response(response["aggregations"], request, self.registry.label)
         hits = response["hits"]["hits"]
-        result.hits = self._collapsed(body, request) if request.collapse else \
-            [self._hit(h, request.ui_lang) for h in hits]
+        marks = _pre_analyzed_terms(parsed.query)
+        result.hits = self._collapsed(body, request, marks) if request.collapse else \
+            [self._hit(h, request.ui_lang, marks) for h in hits]
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(parsed.words)
         return result, parsed.words
@@ -120,7 +135,7 @@ class ClusterService(BaseService):
                 break
         return after
 
-    def _collapsed(self, body: dict, request: SearchRequest) -> list[dict]:
+    def _collapsed(self, body: dict, request: SearchRequest, marks: dict) -> list[dict]:
         """Near-duplicates folded as in the Whoosh backend, over the best COLLAPSE_SCAN hits."""
         scan = {**body, "from": 0, "size": min(COLLAPSE_SCAN, MAX_RESULT_WINDOW)}
         scan.pop("aggs", None)
@@ -130,13 +145,19 @@ class ClusterService(BaseService):
         groups = collapse(np.arange(len(hits)), fingerprints, stop)[request.offset:stop]
         out = []
         for lead, *others in groups:
-            hit = self._hit(hits[lead], request.ui_lang)
+            hit = self._hit(hits[lead], request.ui_lang, marks)
             hit["versions"] = [version_fields(Item(**hits[d]["_source"]["item"])) for d in others]
             out.append(hit)
         return out
 
-    def _hit(self, hit: dict, ui_lang: str) -> dict:
+    def _hit(self, hit: dict, ui_lang: str, terms: dict[str, set[str]]) -> dict:
         item = Item(**hit["_source"]["item"])
+        lang = field_lang(item.language)
+        if lang in PRE_ANALYZED:  # the cluster holds encoded terms: prasa marks the text itself
+            data = hit_fields(item, self.registry, ui_lang, title_html(item.title, lang, terms[lang]),
+                              snippet(item.body, lang, terms[lang]))
+            data["versions"] = []
+            return data
         marks = hit.get("highlight", {})
         escaped_title = html.escape(item.title)
         title = next((v[0] for k, v in marks.items() if k.startswith("title_")), escaped_title)

@@ -3,10 +3,13 @@
 Query understanding is shared with the Whoosh backend: the same parser
 (``query.py``: bilingual fields, stopwords, organization rewrite, field
 aliases, syntax fallback) parses with a schema whose text fields keep the
-surface words, and ``to_dsl`` translates the resulting query tree; the
-cluster's own analyzers (``indexer.mapping``) stem the words.  A word searched
-in every language becomes one ``multi_match`` over the language fields plus
-their ``folded`` sub-fields at half weight (diacritic-free typing).
+surface words, and ``to_dsl`` translates the resulting query tree.  English
+and other words are stemmed by the cluster's analyzers (``indexer.mapping``);
+Polish words are lemmatized here, exactly as the indexer did, and sent
+encoded (``encode_terms``) to the Polish fields.  A word searched in every
+language becomes one ``multi_match`` over the cluster-analyzed fields plus
+every ``folded`` sub-field at half weight (diacritic-free typing), and one
+``match`` per Polish field.
 
 Facets are multi-select as in ``facets.py``: the selections go into
 ``post_filter``, and each facet's aggregation is wrapped in a filter of the
@@ -19,12 +22,12 @@ import datetime as dt
 from functools import cache
 
 from whoosh import query as wq
-from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.util.times import long_to_datetime
 
-from indexer.analysis import TOKEN_PATTERN, fold, keyword_analyzer
-from indexer.mapping import MAX_RESULT_WINDOW, TEXT_LANGS
+from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
+from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
 from .facets import LANGUAGE_LABELS, MAX_FACET_VALUES, MONTHS, FacetValue
 from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
@@ -36,8 +39,12 @@ SNIPPET_CHARS = 220
 
 @cache
 def query_schema() -> Schema:
-    """The fields queries name, with text fields kept as lowercase surface words."""
-    surface = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    """The fields queries name, with text fields kept as surface words as typed.
+
+    Case is kept: the cluster's analyzers lowercase, and the Polish lemmatizer
+    reads it (``Stany`` is also the name Stan, ``stany`` only states).
+    """
+    surface = RegexTokenizer(TOKEN_PATTERN)
     text = {f"{kind}_{lang}": TEXT(analyzer=surface) for kind in ("title", "body") for lang in TEXT_LANGS}
     return Schema(id=ID(), lang=ID(), orgs=KEYWORD(commas=True, lowercase=True), date=DATETIME(),
                   source=TEXT(analyzer=keyword_analyzer(), phrase=False),
@@ -56,12 +63,29 @@ def _boosted(clause: dict, boost: float) -> dict:
 
 
 def _fields(nodes: list[wq.Query]) -> list[str]:
-    """``multi_match`` field list: each language field and its folded sub-field at half weight."""
+    """``multi_match`` field list: each language field and its folded sub-field at half weight.
+
+    Fields holding prasa's encoded terms (Polish) join with their folded words
+    only; their terms are matched by ``_pre_analyzed``.
+    """
     out = []
     for node in nodes:
-        out.append(f"{node.fieldname}^{node.boost:g}")
+        if FIELD_LANG[node.fieldname] not in PRE_ANALYZED:
+            out.append(f"{node.fieldname}^{node.boost:g}")
         out.append(f"{node.fieldname}.folded^{node.boost * VARIANT_BOOST:g}")
     return out
+
+
+def _pre_analyzed(node: wq.Query) -> dict | None:
+    """A word or phrase on a field of prasa's terms, analyzed here as the indexer analyzed the text."""
+    lang = FIELD_LANG[node.fieldname]
+    words = node.words if isinstance(node, wq.Phrase) else [node.text]
+    encoded = encode_terms(" ".join(words), lang)
+    if not encoded:
+        return None
+    if isinstance(node, wq.Phrase):
+        return {"match_phrase": {node.fieldname: {"query": encoded, "slop": node.slop - 1, "boost": node.boost}}}
+    return {"match": {node.fieldname: {"query": encoded, "operator": "and", "boost": node.boost}}}
 
 
 def _text_key(node: wq.Query):
@@ -83,13 +107,20 @@ def _or_clauses(node: wq.Or, notes: list[str]) -> list[dict]:
         groups.setdefault(key if key else id(kid), []).append(kid)
     out = []
     for kids in groups.values():
-        clause = _text_leaf(kids[0], notes) if _text_key(kids[0]) else to_dsl(kids[0], notes)
-        if len(kids) > 1:
-            (kind, body), = clause.items()
-            clause = {kind: {**body, "fields": _fields(kids)}}
-        if clause not in out:  # "*" or a refused wildcard repeats the same clause per field
-            out.append(clause)
+        clauses = [to_dsl(kids[0], notes)] if not _text_key(kids[0]) else _word_clauses(kids, notes)
+        for clause in clauses:
+            if clause not in out:  # "*" or a refused wildcard repeats the same clause per field
+                out.append(clause)
     return out
+
+
+def _word_clauses(kids: list[wq.Query], notes: list[str]) -> list[dict]:
+    """One word or phrase over several text fields: a multi_match, plus the pre-analyzed fields."""
+    clause = _text_leaf(kids[0], notes)
+    (kind, body), = clause.items()
+    clauses = [{kind: {**body, "fields": _fields(kids)}}]
+    return clauses + [c for k in kids if FIELD_LANG[k.fieldname] in PRE_ANALYZED
+                      for c in [_pre_analyzed(k)] if c]
 
 
 def _text_leaf(node: wq.Query, notes: list[str]) -> dict:
@@ -161,6 +192,9 @@ def to_dsl(node: wq.Query, notes: list[str] | None = None) -> dict:
             return _boosted(clauses[0], node.boost)
         return _boosted({"bool": {"should": clauses, "minimum_should_match": 1}}, node.boost)
     if FIELD_LANG.get(getattr(node, "fieldname", None) or ""):
+        if _text_key(node):
+            clauses = _word_clauses([node], notes)
+            return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
         return _text_leaf(node, notes)
     return _filter_leaf(node)
 
@@ -234,8 +268,11 @@ def sort_clause(request: SearchRequest, browsing: bool) -> list:
 
 
 def highlight_clause() -> dict:
+    """Highlights of the fields the cluster analyzes; Polish hits are marked by prasa (``cluster.py``)."""
     fields = {}
     for lang in TEXT_LANGS:
+        if lang in PRE_ANALYZED:
+            continue
         fields[f"title_{lang}"] = {"number_of_fragments": 0}
         fields[f"body_{lang}"] = {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1,
                                   "no_match_size": SNIPPET_CHARS}

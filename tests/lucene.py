@@ -69,10 +69,18 @@ class LuceneChain:
         """Terms by their (start, end) character offsets in ``text``."""
         return _in_worker(_tokens, *self.key, text)
 
+    def positions(self, text: str) -> list[tuple[int, str]]:
+        """``(position, term)`` of every token, positions from Lucene's position increments."""
+        return _in_worker(_positions, *self.key, text)
+
 
 @cache
 def _chain(name: str, analysis_json: str) -> _JavaChain:
     return _JavaChain(name, json.loads(analysis_json))
+
+
+def _positions(name: str, analysis_json: str, text: str) -> list[tuple[int, str]]:
+    return _chain(name, analysis_json).positions(text)
 
 
 def _build(name: str, analysis_json: str) -> None:
@@ -89,8 +97,9 @@ class _JavaChain:
     def __init__(self, name: str, analysis: dict):
         _jvm()
         spec = analysis["analyzer"][name]
-        if spec.get("tokenizer") != "standard":
-            raise ValueError(f"{name}: only the standard tokenizer is mapped")
+        if spec.get("tokenizer") not in ("standard", "whitespace"):
+            raise ValueError(f"{name}: only the standard and whitespace tokenizers are mapped")
+        self.tokenizer = spec["tokenizer"]
         self.filters = [self._filter(f, analysis.get("filter", {})) for f in spec["filter"]]
         self.char_maps = [self._char_map(analysis["char_filter"][name]) for name in spec.get("char_filter", [])]
 
@@ -143,29 +152,60 @@ class _JavaChain:
             return EnglishPossessiveFilter
         if kind == "stemmer" and spec["language"] == "porter2":
             return lambda ts: SnowballFilter(ts, EnglishStemmer())
+        if kind == "pattern_capture":
+            from jpype import JArray
+            from org.apache.lucene.analysis.pattern import PatternCaptureGroupTokenFilter
+
+            patterns = JArray(Pattern)([Pattern.compile(p) for p in spec["patterns"]])
+            keep = bool(spec.get("preserve_original", True))
+            return lambda ts: PatternCaptureGroupTokenFilter(ts, keep, patterns)
         raise ValueError(f"filter {name!r} ({spec}) has no Lucene mapping here")
 
-    def tokens(self, text: str) -> dict[tuple[int, int], str]:
-        """Terms by their (start, end) character offsets in ``text``."""
+    def _stream(self, text: str):
         from java.io import StringReader
         from org.apache.lucene.analysis.charfilter import MappingCharFilter
+        from org.apache.lucene.analysis.core import WhitespaceTokenizer
         from org.apache.lucene.analysis.standard import StandardTokenizer
-        from org.apache.lucene.analysis.tokenattributes import CharTermAttribute, OffsetAttribute
 
         reader = StringReader(text)
         for char_map in self.char_maps:
             reader = MappingCharFilter(char_map, reader)
-        tokenizer = StandardTokenizer()
+        tokenizer = WhitespaceTokenizer() if self.tokenizer == "whitespace" else StandardTokenizer()
         tokenizer.setReader(reader)
         stream = tokenizer
         for make in self.filters:
             stream = make(stream)
+        return stream
+
+    def tokens(self, text: str) -> dict[tuple[int, int], str]:
+        """Terms by their (start, end) character offsets in ``text``."""
+        from org.apache.lucene.analysis.tokenattributes import CharTermAttribute, OffsetAttribute
+
+        stream = self._stream(text)
         term = stream.addAttribute(CharTermAttribute)
         offset = stream.addAttribute(OffsetAttribute)
         out = {}
         stream.reset()
         while stream.incrementToken():
             out[(int(offset.startOffset()), int(offset.endOffset()))] = str(term.toString())
+        stream.end()
+        stream.close()
+        return out
+
+    def positions(self, text: str) -> list[tuple[int, str]]:
+        from org.apache.lucene.analysis.tokenattributes import (
+            CharTermAttribute,
+            PositionIncrementAttribute,
+        )
+
+        stream = self._stream(text)
+        term = stream.addAttribute(CharTermAttribute)
+        increment = stream.addAttribute(PositionIncrementAttribute)
+        out, pos = [], -1
+        stream.reset()
+        while stream.incrementToken():
+            pos += int(increment.getPositionIncrement())
+            out.append((pos, str(term.toString())))
         stream.end()
         stream.close()
         return out

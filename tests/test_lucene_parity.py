@@ -2,8 +2,13 @@
 
 The Lucene chains are built from ``indexer.mapping.ANALYSIS``, the analyzer
 definitions the OpenSearch backend sends to a cluster, and run in Lucene 8
-(Debian's liblucene8-java, through JPype).  Word list: Debian's wpolish
-(4.3 million Polish word forms); text: the real Polish and English corpora.
+(Debian's liblucene8-java, through JPype).  Polish fields hold prasa's own
+terms (``encode_terms``): the cluster's ``prasa_terms`` analyzer must give
+back exactly prasa's terms at prasa's positions.  Stempel, prasa's fallback
+for words the dictionary lacks (and the whole chain with
+``PRASA_POLISH=stempel``), is compared with Lucene's Polish analyzer.  Word
+list: Debian's wpolish (4.3 million Polish word forms); text: the real Polish
+and English corpora.
 """
 
 from __future__ import annotations
@@ -13,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import _degenerate, analyzer_for, polish_stopwords
+from indexer.analysis import (
+    _degenerate,
+    analyzer_for,
+    encode_terms,
+    fold,
+    polish_stopwords,
+    stempel_analyzer,
+)
 from indexer.mapping import ANALYSIS
 
 from .conftest import corpus_rows
@@ -24,9 +36,52 @@ WORDLIST = Path("/usr/share/dict/polish")  # Debian package wpolish
 EVERY = 40  # every 40th word of the list: 108k words, about 5 s
 
 
+# Lucene's PolishAnalyzer chain (as Elasticsearch's ``polish`` analyzer, analysis-stempel plugin)
+# with prasa's acronym marker: what prasa's Stempel chain must equal.
+STEMPEL_ANALYSIS = {
+    "char_filter": ANALYSIS["char_filter"],
+    "filter": {"prasa_unstemmed": ANALYSIS["filter"]["prasa_unstemmed"],
+               "prasa_pl_stop": {"type": "polish_stop"}, "prasa_pl_stem": {"type": "polish_stem"}},
+    "analyzer": {"stempel": {"type": "custom", "char_filter": ["prasa_apostrophe"], "tokenizer": "standard",
+                             "filter": ["prasa_unstemmed", "lowercase", "prasa_pl_stop", "prasa_pl_stem"]}},
+}
+
+
 @pytest.fixture(scope="module")
 def polish() -> LuceneChain:
-    return LuceneChain("prasa_polish", ANALYSIS)
+    return LuceneChain("stempel", STEMPEL_ANALYSIS)
+
+
+@pytest.fixture(scope="module")
+def terms_field() -> LuceneChain:
+    return LuceneChain("prasa_terms", ANALYSIS)
+
+
+def prasa_positions(text: str) -> list[tuple[int, str]]:
+    """prasa's Polish chain as ``(position, term)``, positions counted from 0 as Lucene does."""
+    tokens = [(t.pos, t.text) for t in analyzer_for("pl")(text, positions=True)]
+    first = tokens[0][0] if tokens else 0
+    return [(pos - first, term) for pos, term in tokens]
+
+
+def test_the_cluster_indexes_prasas_polish_terms_at_prasas_positions(terms_field):
+    """Every 40th wpolish form and every Polish news item, through the cluster's analyzer."""
+    words = WORDLIST.read_text("utf-8").split("\n")[::EVERY]
+    texts = [" ".join(words[i:i + 2000]) for i in range(0, len(words), 2000)]
+    texts += [f"{r['title']}\n{r['body']}" for r in corpus_rows("pl-news-bsnlp.jsonl.gz")]
+    compared = 0
+    for text in texts:
+        ours = prasa_positions(text)
+        assert sorted(terms_field.positions(encode_terms(text, "pl"))) == sorted(ours)
+        compared += len(ours)
+    assert compared > 300_000
+
+
+def test_the_clusters_folded_words_are_the_words_prasa_indexed():
+    folded = LuceneChain("prasa_words_folded", ANALYSIS)
+    text = "Białoruś zorganizowała w Wiedniu spotkanie ONZ-u; Łódź, ŻÓŁĆ i ludźmi"
+    words = [slot.split("|")[0] for slot in encode_terms(text, "pl").split(" ")]
+    assert [term for _pos, term in folded.positions(encode_terms(text, "pl"))] == [fold(w) for w in words]
 
 
 def invented_stem_guard(surface: str, lucene: str, prasa: str) -> bool:
@@ -50,7 +105,7 @@ def test_polish_stopwords_are_lucenes():
 def test_every_dictionary_word_stems_as_in_lucene_or_a_named_guard_kept_it(polish):
     assert WORDLIST.is_file(), "install Debian's wpolish (.ci/system-deps does)"
     words = WORDLIST.read_text("utf-8").split("\n")[::EVERY]
-    result = compare(polish, analyzer_for("pl"), "\n".join(words), invented_stem_guard)
+    result = compare(polish, stempel_analyzer(), "\n".join(words), invented_stem_guard)
     total = sum(len(rows) for rows in result.values())
     assert total > 100_000
     assert result["stem"] == [] and result["tokenizer"] == []
@@ -62,7 +117,7 @@ def test_every_dictionary_word_stems_as_in_lucene_or_a_named_guard_kept_it(polis
 
 def test_real_polish_news_stems_as_in_lucene_or_a_named_guard_kept_it(polish):
     rows = corpus_rows("pl-news-bsnlp.jsonl.gz")
-    result = _totals([compare(polish, analyzer_for("pl"), f"{r['title']}\n{r['body']}",
+    result = _totals([compare(polish, stempel_analyzer(), f"{r['title']}\n{r['body']}",
                               invented_stem_guard) for r in rows])
     total = sum(len(rows) for rows in result.values())
     assert total > 200_000
@@ -78,7 +133,7 @@ def test_real_polish_news_stems_as_in_lucene_or_a_named_guard_kept_it(polish):
 def test_acronyms_and_tokens_with_digits_are_never_stemmed_in_either(polish):
     text = "ONZ OBWE NATO PiS covid19 2021 O'Leary O’Leary"
     assert polish.tokens(text) == {(t.startchar, t.endchar): t.text
-                                   for t in analyzer_for("pl")(text, chars=True)}
+                                   for t in stempel_analyzer()(text, chars=True)}
     assert set(polish.tokens(text).values()) == {"onz", "obwe", "nato", "pis", "covid19", "2021", "o'leary"}
 
 

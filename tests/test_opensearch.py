@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer import IndexBusy, read_file, registry
+from indexer.analysis import analyzer_for
 from indexer.build import extract_only
 from indexer.cluster import ClusterConfig, reindex_cluster
 from indexer.mapping import ANALYSIS, MAX_RESULT_WINDOW, index_settings, to_source, unsigned64
@@ -28,7 +29,7 @@ from search.query import make_parser, parse_query
 from .conftest import SAMPLE, SEEDS
 from .fake_cluster import FakeCluster
 
-BUILTIN_FILTERS = {"lowercase", "asciifolding", "polish_stop", "polish_stem"}  # core + analysis-stempel
+BUILTIN_FILTERS = {"lowercase", "asciifolding"}  # core filters; no plugin is needed
 REFERENCE = dt.date(2024, 12, 31)
 
 
@@ -64,18 +65,20 @@ def clauses(tree, kind: str) -> list[dict]:
 def test_every_analyzer_uses_defined_or_builtin_filters():
     defined = set(ANALYSIS["filter"])
     for name, analyzer in ANALYSIS["analyzer"].items():
-        assert analyzer["tokenizer"] == "standard", name
+        assert analyzer["tokenizer"] in ("standard", "whitespace"), name
         assert set(analyzer["filter"]) <= defined | BUILTIN_FILTERS, name
-    polish = [ANALYSIS["filter"][f]["type"] for f in ANALYSIS["analyzer"]["prasa_polish"]["filter"][-2:]]
-    assert polish == ["polish_stop", "polish_stem"]
+    # Polish fields take prasa's encoded terms: split, never analyzed again by the cluster
+    assert ANALYSIS["analyzer"]["prasa_terms"] == {"type": "custom", "tokenizer": "whitespace",
+                                                   "filter": ["prasa_slot_terms"]}
 
 
 def test_every_extracted_item_fits_the_strict_mapping():
     settings = index_settings()
     props = settings["mappings"]["properties"]
     assert settings["mappings"]["dynamic"] == "strict"
-    assert props["body_pl"]["analyzer"] == "prasa_polish" and props["body_en"]["analyzer"] == "prasa_english"
-    assert props["body_pl"]["fields"]["folded"]["analyzer"] == "prasa_folded"
+    assert props["body_pl"]["analyzer"] == "prasa_terms" and props["body_en"]["analyzer"] == "prasa_english"
+    assert props["body_pl"]["fields"]["folded"] == {"type": "text", "analyzer": "prasa_words_folded",
+                                                    "search_analyzer": "prasa_folded"}
     items = sample_items() + [extract_only(r, None) for p in sorted(SEEDS.iterdir()) for r in read_file(p)]
     assert len(items) > 50
     seen = set()
@@ -99,16 +102,27 @@ def test_seed_items_carry_their_organizations_and_undated_year_stays_out():
     assert en["date"] == "2023-11-11" and en["lang"] == "en" and "body_en" in en
 
 
+def test_polish_fields_carry_prasas_own_lemmas_at_prasas_positions():
+    item, = [i for r in read_file(SEEDS / "000_613f5bc85193b596.txt") for i in [extract_only(r, None)]]
+    slots = to_source(item)["body_pl"].split(" ")
+    assert "białorusi|białoruś" in slots and "wiedniu|wiedeń" in slots
+    # the slots' terms are the Whoosh index's terms, position by position
+    chain = [t.text for t in analyzer_for("pl")(f"{item.title}\n{item.body}")]
+    assert [term for slot in slots for term in slot.split("|")[1:]] == chain
+
 # -- the query builder ----------------------------------------------------------------------
 
 def test_an_acronym_searches_the_organization_and_the_word_in_every_language():
     tree, parsed, _ = dsl("OBWE handel")
     assert {"value": "osce", "boost": 2.0} in [c["orgs"] for c in clauses(tree, "term")]
     words = {m["query"]: m for m in clauses(tree, "multi_match")}
-    assert set(words) == {"obwe", "handel"}
+    assert set(words) == {"OBWE", "handel"}
     fields = words["handel"]["fields"]
-    assert "body_pl^1" in fields and "body_en^1" in fields and "title_pl^0.25" in fields
+    assert "body_en^1" in fields and "title_en^0.25" in fields
     assert "body_pl.folded^0.5" in fields  # diacritic-free typing, half weight
+    assert "body_pl^1" not in fields  # Polish terms are prasa's: sent analyzed, below
+    polish = [m["body_pl"] for m in clauses(tree, "match") if "body_pl" in m]
+    assert {"query": "handel|handel", "operator": "and", "boost": 1.0} in polish
     assert tree["bool"]["must"] and parsed.organizations == ["osce"]
 
 
@@ -116,6 +130,8 @@ def test_phrases_exclusions_prefixes_and_dates():
     tree, _, _ = dsl('"handel ludźmi" -narkotyki')
     phrase, = [m for m in clauses(tree, "multi_match") if m["type"] == "phrase"]
     assert phrase["query"] == "handel ludźmi" and phrase["slop"] == 0
+    polish, = [m["body_pl"] for m in clauses(tree, "match_phrase") if "body_pl" in m]
+    assert polish == {"query": "handel|handel ludźmi|człowiek", "slop": 0, "boost": 1.0}
     assert clauses(tree["bool"]["must_not"], "multi_match")[0]["query"] == "narkotyki"
     tree, _, _ = dsl("Handl*")
     assert {"value": "handl", "boost": 1.0, "rewrite": "top_terms_200"} in \
@@ -210,6 +226,21 @@ def test_cluster_service_returns_the_whoosh_result_shape_escaped():
     assert [o["id"] for o in first["organizations"]] == ["osce", "un"]
     assert set(first) == {"id", "title", "title_html", "snippet", "date", "date_precision", "language",
                           "source", "cited_sources", "place", "url", "organizations", "versions"}
+
+
+def test_polish_hits_are_marked_by_prasa_in_every_inflection_and_escaped():
+    """The cluster holds encoded terms for Polish, so prasa marks the item text with its own lemmas."""
+    hit = {"_index": "prasa-1", "_id": "p", "_score": 1.0, "sort": [1.0, "p"],
+           "_source": {"item": {"id": "p", "title": "Wizyta na <b>Białorusi</b>", "language": "pl",
+                                "body": "Delegacja Białorusi w Wiedniu.", "date": None,
+                                "date_precision": "unknown", "place": None, "source": None}},
+           "highlight": {"body_pl": ["białorusi|białoruś"]}}  # what a cluster would show: not used
+    client = Recorder({**DOCUMENTED_RESPONSE, "hits": {"total": {"value": 5}, "hits": [hit]}})
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    first, = service.search(SearchRequest(q="Białoruś Wiedeń")).hits
+    assert first["title_html"] == "Wizyta na &lt;b&gt;<mark>Białorusi</mark>&lt;/b&gt;"
+    assert first["snippet"] == "Delegacja <mark>Białorusi</mark> w <mark>Wiedniu</mark>."
+    assert "body_pl" not in client.bodies[0]["highlight"]["fields"]
 
 
 def test_pages_beyond_the_result_window_walk_with_search_after():
