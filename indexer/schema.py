@@ -23,7 +23,7 @@ from .analysis import (
     keyword_analyzer,
     plain_analyzer,
     polish_analyzer,
-    preanalyze,
+    preanalyze_item,
 )
 from .dates import ItemDate
 from .fingerprint import simhash
@@ -95,9 +95,9 @@ def to_document(item: Item, words: set[str] | None = None) -> dict:
     }
     lang = field_lang(item.language)
     fieldformat = _FORMATS[lang]
-    title = doc[f"title_{lang}"] = preanalyze(item.title, lang, fieldformat, words)
     # the body field holds the whole item, title included ("flat" BM25, measured better)
-    body = doc[f"body_{lang}"] = preanalyze(f"{item.title}\n{indexed_body}", lang, fieldformat, words)
+    title, body = preanalyze_item(item.title, indexed_body, lang, fieldformat, words)
+    doc[f"title_{lang}"], doc[f"body_{lang}"] = title, body
     doc["c_tlen"], doc["c_blen"] = title.length, body.length
     doc["c_simhash"] = simhash(indexed_body)
     if item.source:
