@@ -16,6 +16,7 @@ import math
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 
 from indexer import extract, registry, reindex
-from indexer.analysis import build_analyzer, polish_analyzer, polish_stopwords
+from indexer.analysis import build_analyzer, polish_analyzer, polish_stopwords, stempel_analyzer
 from indexer.readers import Record
 from search import SearchRequest, SearchService
 
@@ -130,7 +131,8 @@ def scifact(shared: Path, workdir: Path) -> None:
 def polish_systems(items: list[dict], workdir: Path) -> dict:
     """Three plain Whoosh indexes that differ only in the analyzer, plus prasa itself."""
     analyzers = {
-        "Stempel (prasa's Polish analyzer)": polish_analyzer(),
+        "SGJP lemmas + Stempel (prasa's Polish analyzer)": polish_analyzer(),
+        "Stempel alone (prasa before, Lucene's polish)": stempel_analyzer(),
         "no stemming (same tokens and stopwords)": build_analyzer("pl", stemmed=False),
         "Whoosh English stemmer on Polish": StemmingAnalyzer(),
     }
@@ -297,6 +299,24 @@ def extraction(shared: Path) -> None:
     ])
 
 
+def entity_names(shared: Path) -> None:
+    """Entity-name recall through the API, before (Stempel) and after (lemmas), one process each."""
+    rows = []
+    for chain in ("stempel", "morfeusz"):
+        out = subprocess.run([sys.executable, str(ROOT / "bench" / "entities.py"), "--shared", str(shared),
+                              "--json"], env={**os.environ, "PRASA_POLISH": chain},
+                             check=True, capture_output=True, text=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    types = list(rows[0]["by_type"])
+    n = rows[0]["entities"]
+    print(f"### Polish names: entity-name recall through /api/search, default parameters "
+          f"({n} entities in >= 8 items of pl-news-bsnlp)\n")
+    table(["Polish chain", *[f"{t} ({rows[0]['by_type'][t][1]})" for t in types], "macro",
+           "conflation recall", "false merges"],
+          [[r["polish"], *[r["by_type"][t][0] for t in types], r["macro"], r["conflation"]["recall"],
+            f"{r['conflation']['merged']} / {r['conflation']['sampled']}"] for r in rows])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -308,6 +328,7 @@ def main() -> None:
         if not args.skip_scifact:
             scifact(args.shared, Path(tmp))
         polish(args.shared, Path(tmp))
+    entity_names(args.shared)
     extraction(args.shared)
 
 

@@ -130,7 +130,7 @@ def dictionary_lemmas(word: str) -> tuple[str, ...]:
     one term.  Only analyses of the word's first segment count (``zrobiłem`` is
     ``zrobić`` + the agglutinate ``być``).
     """
-    if polish_chain() == "stempel":
+    if polish_chain() == "stempel" or not word.isalpha():  # 40mg, covid19: kept whole, as Stempel's guard does
         return ()
     morfeusz, lock = _morfeusz()
     with lock:  # one analyser per process; the C++ object is not documented as thread-safe

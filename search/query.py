@@ -166,7 +166,7 @@ class _Parser(QueryParser):
                  for terms in slots.values() if terms]
         if len(parts) <= 1:
             return parts[0] if parts else None
-        return self.group.qclass(parts, boost=boost)  # a hyphenated word, as Whoosh's default
+        return self.group.qclass(parts)  # a hyphenated word, as Whoosh's default (boost on the terms)
 
 
 def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all") -> QueryParser:

@@ -176,3 +176,11 @@ def test_an_index_built_with_another_chain_is_refused_until_a_full_reindex(tmp_p
         reindex([SAMPLE], index, reference=dt.date(2024, 12, 31))  # incremental: refused
     reindex([SAMPLE], index, full=True, reference=dt.date(2024, 12, 31))
     assert SearchService(index).search(SearchRequest(q="Białoruś")).total
+
+
+def test_a_hyphenated_word_keeps_the_field_boost_once_and_digits_stay_whole():
+    parser = make_parser(build_schema(), None, "any")
+    q = parse_query("inter-agency 40mg", parser, registry()).query
+    boosts = {(t.fieldname, t.text): t.boost for t in q.leaves() if isinstance(t, wq.Term)}
+    assert boosts[("title_en", "inter")] == 0.25 and boosts[("body_en", "agenc")] == 1.0
+    assert ("body_pl", "40mg") in boosts  # not lemmatized as "40" + "mg"
