@@ -7,7 +7,7 @@ from pathlib import Path
 
 from indexer import selected_backend
 
-from .request import MAX_PER_PAGE, MAX_QUERY_CHARS, BadRequest, SearchRequest, parse_day
+from .request import MATCHES, MAX_PER_PAGE, MAX_QUERY_CHARS, BadRequest, SearchRequest, parse_day
 from .service import BaseService, SearchResult, SearchService
 
 
@@ -21,6 +21,6 @@ def open_service(index: str | Path | None = None, backend: str | None = None) ->
 
 
 __all__ = [
-    "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "SearchRequest", "SearchResult",
+    "MATCHES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "SearchRequest", "SearchResult",
     "SearchService", "open_service", "parse_day",
 ]

@@ -20,9 +20,19 @@ from indexer.cluster import ClusterConfig, current_index, read_last_cluster_rein
 from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, unsigned64
 from indexer.schema import field_lang
 
-from .dsl import SNIPPET_CHARS, Unsupported, facets_from_response, query_schema, search_body, to_dsl
+from .dsl import (
+    SNIPPET_CHARS,
+    Unsupported,
+    facets_from_response,
+    most_query,
+    query_schema,
+    search_body,
+    to_dsl,
+)
 from .facets import collapse
 from .highlight import snippet, title_html
+from .matching import STRICT, Matched, is_word
+from .matching import notice as most_notice
 from .query import FIELD_LANG, make_parser, parse_query
 from .request import BadRequest, SearchRequest
 from .service import (
@@ -82,6 +92,12 @@ class ClusterService(BaseService):
         except Unsupported:
             parsed = parse_query(" ".join(parsed.words), _parser(request.match), self.registry)
             query, notes = to_dsl(parsed.query, notes), [UNSUPPORTED_NOTICE]
+        if request.match == "most" and isinstance(parsed.query, wq.And) and not STRICT.search(request.q):
+            all_words = self._count(query)
+            query, relaxed = most_query(parsed.query, all_words, notes)
+            if relaxed and not notes:
+                words = len([s for s in parsed.query.subqueries if is_word(s) and not isinstance(s, wq.Not)])
+                notes.append(most_notice(Matched(None, all_words, words, True)))
         start, end = date_bounds(request, parsed)
         browsing = query == {"match_all": {}}
         body = search_body(query, request, start, end, browsing)
@@ -98,6 +114,11 @@ class ClusterService(BaseService):
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(parsed.words)
         return result, parsed.words
+
+    def _count(self, query: dict) -> int:
+        """Items matching ``query`` (before filters), as the "most" strategy needs."""
+        body = {"query": query, "size": 0, "track_total_hits": True}
+        return int(self._call(body)["hits"]["total"]["value"])
 
     def _call(self, body: dict) -> dict:
         """One ``_search``; a refused query is the user's 400, no index or no cluster a 503."""

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.times import long_to_datetime
 
 from indexer.schema import BM25_B, BM25_K1
 
-from .facets import Columns
+from .facets import Columns, date_range_mask
 
 K1, B = BM25_K1, BM25_B
 CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)
@@ -85,6 +86,7 @@ class Matcher:
         count = max(1, self.reader.doc_count_all())
         self.count = count
         self.lengths = {"title": columns.tlen, "body": columns.blen}
+        self.columns = columns
         self._avg: dict[str, float] = {}
         self._cache: OrderedDict[tuple[str, object], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_bytes = 0
@@ -116,6 +118,8 @@ class Matcher:
         if isinstance(q, wq.AndMaybe):
             a = self.match(q.a)
             return Scored(a.docs, a.scores + scores_at(self.match(q.b), a.docs))
+        if isinstance(q, wq.NumericRange) and q.fieldname == "date":
+            return self._dates(q)
         if isinstance(q, wq.Not):
             docs = np.setdiff1d(np.arange(self.size, dtype=np.int64), self.match(q.query).docs,
                                 assume_unique=True)
@@ -138,6 +142,13 @@ class Matcher:
             keep = ~np.isin(docs, n.docs, assume_unique=True)
             docs, scores = docs[keep], scores[keep]
         return Scored(docs, scores)
+
+    def _dates(self, q: wq.NumericRange) -> Scored:
+        """A date range from the day column (Whoosh walks 100+ numeric terms for it); no score."""
+        start, end = (long_to_datetime(v).date() if v is not None else None for v in (q.start, q.end))
+        everything = np.arange(self.size, dtype=np.int64)
+        docs = everything[date_range_mask(self.columns, everything, start, end)]
+        return Scored(docs, np.zeros(len(docs)))
 
     def _whoosh(self, q: wq.Query) -> Scored:
         """Phrases, ranges and the rest: Whoosh's own matcher and scores."""

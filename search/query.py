@@ -6,9 +6,12 @@
 - Diacritics are optional: a word also searches its other written forms from
   the generation's lexicon ("ludzmi" also as "ludźmi"), at a lower boost, so
   exact forms rank first.
-- A word that is a stopword in either language is dropped before the query is
-  built; otherwise a Polish "i" would be required in English fields and make
-  Polish items unreachable.
+- Each language's fields drop that language's stopwords only: "II" in "World
+  War II" (a Polish stopword) is still searched in English text, "ten" and
+  "one" too.  A word common in both languages is dropped altogether.  The
+  default matching strategy (``matching.py``) keeps an item that misses a
+  word in its language's fields in the result, below the items with every
+  word.
 - Field filters have English and Polish names (``org:``/``organizacja:``, …);
   ``org:`` values and free-text organization names or acronyms resolve to
   registry ids, so ``OBWE`` also finds items tagged OSCE.
@@ -91,11 +94,13 @@ def query_stopwords() -> frozenset[str]:
 
 
 class _BilingualPlugin(MultifieldPlugin):
-    """Multifield expansion that drops stopwords and expands ``title:``."""
+    """Multifield expansion that drops words common in both languages and expands ``title:``."""
 
     def __init__(self):
         super().__init__(list(FIELD_BOOSTS), FIELD_BOOSTS, group=OrGroup)
-        self.stop = query_stopwords()
+        # a word common in both languages goes; one common in a single language ("II", "ten",
+        # "one" in Polish) is dropped by that language's analyzer only, and searched in the others
+        self.stop = polish_stopwords() & ENGLISH_STOPWORDS
 
     def do_multifield(self, parser, group):
         out = group.empty_copy()
@@ -172,7 +177,8 @@ class _Parser(QueryParser):
 def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all") -> QueryParser:
     """A parser over the index schema plus a virtual ``title`` field.
 
-    ``match="all"`` joins words with AND (the default), ``"any"`` with OR.
+    ``match="any"`` joins words with OR; ``"all"`` and ``"most"`` with AND
+    (``matching.py`` relaxes the AND for "most").
     """
     parse_schema = copy.deepcopy(schema)
     parse_schema.add("title", TEXT(analyzer=plain_analyzer()))
@@ -301,6 +307,34 @@ def _phrase_variants(q: wq.Query, text: str, parser: QueryParser) -> wq.Query:
     return q.accept(fix)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _years_as_dates(q: wq.Query) -> wq.Query:
+    """A bare year (``ONZ 2024``) also matches the items dated that year, not only its written form.
+
+    Press items rarely print their own year; a year typed beside other words
+    is almost always meant as a date.
+    """
+
+    def fix(node):
+        if not isinstance(node, wq.Or) or not node.subqueries:
+            return node
+        leaves = node.subqueries
+        texts = {getattr(leaf, "text", None) for leaf in leaves}
+        if len(texts) != 1 or not all(isinstance(leaf, wq.Term) and FIELD_LANG.get(leaf.fieldname)
+                                      for leaf in leaves):
+            return node
+        text = texts.pop()
+        if not isinstance(text, str) or not _YEAR.fullmatch(text):
+            return node
+        year = int(text)
+        dated = wq.DateRange("date", dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59))
+        return wq.Or([*leaves, dated], boost=node.boost)
+
+    return q.accept(fix)
+
+
 def _day(value: int | None) -> dt.date | None:
     return long_to_datetime(value).date() if value is not None else None
 
@@ -341,7 +375,7 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
         q = parser.parse(rewritten)
     if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", rewritten):
         q = parser.parse(f"* {rewritten}")  # only exclusions: everything except those
-    q = _phrase_variants(_normalize_terms(q, registry), rewritten, parser)
+    q = _years_as_dates(_phrase_variants(_normalize_terms(q, registry), rewritten, parser))
     words = _free_words(text, registry)
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."

@@ -12,7 +12,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 SORTS = ("relevance", "newest", "oldest")
-MATCHES = ("all", "any")
+MATCHES = ("most", "all", "any")  # "most", the default: all words first, then most of them
 UI_LANGS = ("pl", "en")
 LANGUAGES = ("pl", "en", "other")
 _DATE_VALUE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -38,7 +38,7 @@ class SearchRequest:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
-    match: str = "all"  # words joined with AND ("all") or OR ("any")
+    match: str = "most"  # all words first, then most of them ("most"); AND ("all"); OR ("any")
     collapse: bool = False  # fold near-duplicate reprints into one hit
     page: int = 1
     per_page: int = 10
@@ -48,7 +48,7 @@ class SearchRequest:
         if len(self.q) > MAX_QUERY_CHARS:
             raise BadRequest(f"query is longer than {MAX_QUERY_CHARS} characters", "q")
         if self.match not in MATCHES:
-            raise BadRequest("match must be all or any", "match")
+            raise BadRequest(f"match must be one of {', '.join(MATCHES)}", "match")
         if self.sort not in SORTS:
             raise BadRequest(f"sort must be one of {', '.join(SORTS)}", "sort")
         if not 1 <= self.page <= MAX_PAGE:
@@ -84,7 +84,7 @@ class SearchRequest:
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],
             "sort": [self.sort] if self.sort != "relevance" else [],
-            "match": [self.match] if self.match != "all" else [],
+            "match": [self.match] if self.match != "most" else [],
             "collapse": ["1"] if self.collapse else [],
             "page": [str(self.page)] if self.page != 1 else [],
             "per_page": [str(self.per_page)] if self.per_page != 10 else [],
@@ -117,7 +117,7 @@ class SearchRequest:
             date_from=parse_day(one("from"), "from"),
             date_to=parse_day(one("to"), "to"),
             sort=one("sort", "relevance") or "relevance",
-            match=one("match", "all") or "all",
+            match=one("match", "most") or "most",
             collapse=_flag(one("collapse", "0"), "collapse"),
             page=_int(one("page", "1"), "page"),
             per_page=_int(one("per_page", "10"), "per_page"),

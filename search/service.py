@@ -36,8 +36,10 @@ from .docsets import Matcher, Scored, scores_at
 from .facets import Columns, collapse, count_facets, date_range_mask
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
+from .matching import STRICT, match_most
+from .matching import notice as most_notice
 from .query import ParsedQuery, limit_expansions, make_parser, parse_query
-from .request import SearchRequest
+from .request import MATCHES, SearchRequest
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
@@ -163,8 +165,7 @@ class _Generation:
         self.path = current_generation(index_dir)
         self.ix = open_index(index_dir)
         self.lexicon = Lexicon(Vocabulary.load(self.path))
-        self.parsers = {match: make_parser(self.ix.schema, self.lexicon, match)
-                        for match in ("all", "any")}
+        self.parsers = {match: make_parser(self.ix.schema, self.lexicon, match) for match in MATCHES}
         with self.ix.reader() as reader:  # the version and the columns of one and the same commit
             self.version = reader.generation()
             self.columns = Columns.load(reader)
@@ -237,7 +238,11 @@ class SearchService(BaseService):
         notice = parsed.notice or expansion_note
 
         cols = gen.columns
-        scored = self._local.matcher.match(q)
+        if request.match == "most":
+            matched = match_most(self._local.matcher, q, strict=bool(STRICT.search(request.q)))
+            scored, notice = matched.scored, notice or most_notice(matched)
+        else:
+            scored = self._local.matcher.match(q)
         docs = scored.docs[cols.live[scored.docs]] if len(scored.docs) else scored.docs
         start, end = date_bounds(request, parsed)
         if start or end:

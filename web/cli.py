@@ -21,7 +21,7 @@ from indexer import (
     reindex_into,
 )
 from indexer.readers import Problem
-from search import BadRequest, SearchRequest, open_service, parse_day
+from search import MATCHES, BadRequest, SearchRequest, open_service, parse_day
 
 _INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
                       help="Index folder (default: $PRASA_INDEX or ./prasa-index).")
@@ -142,8 +142,8 @@ def _print_summary(summary, index_dir: Path) -> None:
 @click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date, YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
-@click.option("--match", type=click.Choice(["all", "any"]), default="all",
-              help="Require every word (all) or any word (any).")
+@click.option("--match", type=click.Choice(list(MATCHES)), default="most",
+              help="Items with every word first, then most of them (most); every word (all); any word (any).")
 @click.option("--collapse", is_flag=True, help="Fold near-duplicate reprints into one hit.")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)

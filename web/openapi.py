@@ -72,8 +72,9 @@ def openapi_document() -> dict:
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}},
         {"name": "match", "in": "query", "required": False,
-         "description": "all: every word must match (the default); any: at least one",
-         "schema": {"type": "string", "enum": ["all", "any"], "default": "all"}},
+         "description": "most (the default): items with every word first, then, when they are "
+                        "fewer than a page, items with most of the words; all: every word; any: at least one",
+         "schema": {"type": "string", "enum": ["most", "all", "any"], "default": "most"}},
         {"name": "collapse", "in": "query", "required": False,
          "description": "1: fold near-duplicate reprints into one hit (listed in its versions)",
          "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}},

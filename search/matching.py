@@ -1,0 +1,113 @@
+"""The default matching strategy ("most"): all words first, then the items with most of them.
+
+All-words matching (AND) is precise for short queries and starves long ones:
+a six-word question finds one item where a hundred are on its topic.  Any-word
+matching (OR) never starves, but buries the items that have every word under
+items that repeat one of them.  Like Meilisearch's ``matchingStrategy`` and
+Elasticsearch's ``minimum_should_match``, "most" takes the query's words (its
+top-level clauses: a word in every language's fields, a phrase, an
+organization, a year) and
+
+- a query of up to ``LONG_QUERY - 1`` words: the items with every word, ranked
+  by BM25; when they are fewer than ``ENOUGH``, the items with at least
+  ``minimum_words(n)`` of the words follow, ranked by BM25;
+- a longer query (a claim, a sentence): the items with at least
+  ``minimum_words(n)`` of its words, ranked by BM25 as a whole; requiring
+  every word first would put a chance item that happens to hold them all
+  above better ones (measured on the SciFact training claims,
+  ``bench/tune_scifact.py``).
+
+``total`` and the facet counts count every item of the result, both tiers.
+Excluded words (``-word``, ``NOT``) always exclude.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from .docsets import Matcher, Scored, scores_at
+from .query import FIELD_LANG
+
+STRICT = re.compile(r"\bAND\b|(?:^|\s)\+\S")  # an explicit AND or +word: every word, as typed
+ENOUGH = 10  # all-words items below this (a page) and the rest follows
+LONG_QUERY = 5  # words from which a query is ranked as a whole
+SHARE = 0.5  # of a long query's words an item must have
+
+
+def minimum_words(n: int) -> int:
+    """Words an item needs to be in the result: one of two, n-1 of 3 or 4, half of a longer query."""
+    if n <= 2:
+        return 1
+    if n < LONG_QUERY:
+        return n - 1
+    return max(1, math.ceil(n * SHARE))
+
+
+@dataclass
+class Matched:
+    """The result set with scores (all-words items lifted above the rest), and how many had all."""
+
+    scored: Scored
+    all_words: int
+    words: int
+    relaxed: bool
+
+
+def is_word(clause: wq.Query) -> bool:
+    """Does the clause search text (a word, phrase, organization mention, year), not only filter?
+
+    ``lang:en``, ``source:PAP``, ``org:OBWE`` and date ranges are filters: never relaxed.
+    """
+    return any(FIELD_LANG.get(getattr(leaf, "fieldname", None) or "") for leaf in clause.leaves()) \
+        or FIELD_LANG.get(getattr(clause, "fieldname", None) or "") is not None
+
+
+def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
+    """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words)."""
+    clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
+    words = [c for c in clauses if is_word(c)]
+    n = len(words)
+    if strict or n <= 1:
+        scored = matcher.match(q)
+        return Matched(scored, len(scored.docs), n, False)
+    parts = [matcher.match(c) for c in words]
+    docs = np.concatenate([p.docs for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(unique))
+    weights = np.concatenate([p.scores for p in parts]).astype(float)
+    scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
+    for clause in (c for c in clauses if not is_word(c)):  # filters: required
+        found = matcher.match(clause)
+        keep = np.isin(unique, found.docs, assume_unique=True)
+        scores = scores + scores_at(found, unique)
+        unique, counts, scores = unique[keep], counts[keep], scores[keep]
+    for clause in (s.query for s in q.subqueries if isinstance(s, wq.Not)):  # exclusions
+        keep = ~np.isin(unique, matcher.match(clause).docs, assume_unique=True)
+        unique, counts, scores = unique[keep], counts[keep], scores[keep]
+    scores *= q.boost
+    complete = counts == n
+    all_words = int(complete.sum())
+    if n < LONG_QUERY and all_words >= ENOUGH:
+        return Matched(Scored(unique[complete], scores[complete]), all_words, n, False)
+    keep = counts >= minimum_words(n)
+    if n < LONG_QUERY:  # every all-words item above the rest
+        lift = scores[keep & ~complete].max(initial=0.0) + 1.0
+        scores = np.where(complete, scores + lift, scores)
+    return Matched(Scored(unique[keep], scores[keep]), all_words, n, bool((keep & ~complete).any()))
+
+
+def notice(matched: Matched) -> str | None:
+    """What the user is told when the result goes beyond the items with every word."""
+    if not matched.relaxed:
+        return None
+    if matched.words >= LONG_QUERY:
+        return (f"{matched.all_words} items have all {matched.words} words; "
+                "the items with most of them are ranked together.")
+    if not matched.all_words:
+        return "No item has all the words; showing items with most of them."
+    return f"{matched.all_words} items have all the words; more items below have most of them."
