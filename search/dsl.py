@@ -30,7 +30,7 @@ from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
 from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
 from .facets import LANGUAGE_LABELS, MAX_FACET_VALUES, MONTHS, FacetValue
-from .matching import ENOUGH, LONG_QUERY, is_word, minimum_words
+from .matching import ENOUGH, LONG_QUERY, is_stopword, is_word, minimum_words
 from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
 from .request import SearchRequest
 
@@ -210,16 +210,19 @@ def most_query(node: wq.Query, all_words: int, notes: list[str]) -> tuple[dict, 
     returns the query and whether it goes beyond those items.
     """
     subs = node.subqueries if isinstance(node, wq.And) else []
-    clauses = [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and is_word(s)]
+    clauses = [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and is_word(s) and not is_stopword(s)]
+    optional = [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and is_word(s) and is_stopword(s)]
     n = len(clauses)
     if n <= 1 or (n < LONG_QUERY and all_words >= ENOUGH):
         return to_dsl(node, notes), False
     should = list(clauses)
     if n < LONG_QUERY:  # every all-words item above the rest
         should.append({"constant_score": {"filter": {"bool": {"must": clauses}}, "boost": LIFT}})
-    query = {"bool": {"should": should, "minimum_should_match": minimum_words(n),
-                      "must": [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and not is_word(s)],
-                      "must_not": [to_dsl(s.query, notes) for s in subs if isinstance(s, wq.Not)]}}
+    relaxed = {"bool": {"should": should, "minimum_should_match": minimum_words(n)}}
+    query = {"bool": {
+        "must": [relaxed, *(to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and not is_word(s))],
+        "should": optional,  # stopwords of one language: scored where they match, never required
+        "must_not": [to_dsl(s.query, notes) for s in subs if isinstance(s, wq.Not)]}}
     return query, True
 
 

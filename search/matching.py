@@ -67,10 +67,20 @@ def is_word(clause: wq.Query) -> bool:
         or FIELD_LANG.get(getattr(clause, "fieldname", None) or "") is not None
 
 
+def is_stopword(clause: wq.Query) -> bool:
+    """A word that is a stopword in one language (``query.py`` gives it an unscored ``lang`` term)."""
+    return any(isinstance(leaf, wq.Term) and leaf.fieldname == "lang" and leaf.boost == 0
+               for leaf in clause.leaves())
+
+
 def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
-    """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words)."""
+    """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words).
+
+    A stopword of one language (``II``, ``ten``, ``w``) neither counts as a word nor is
+    required; it adds its score where it matches.
+    """
     clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
-    words = [c for c in clauses if is_word(c)]
+    words = [c for c in clauses if is_word(c) and not is_stopword(c)]
     n = len(words)
     if strict or n <= 1:
         scored = matcher.match(q)
@@ -81,6 +91,8 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     counts = np.bincount(inverse, minlength=len(unique))
     weights = np.concatenate([p.scores for p in parts]).astype(float)
     scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
+    for clause in (c for c in clauses if is_word(c) and is_stopword(c)):  # optional, scored
+        scores = scores + scores_at(matcher.match(clause), unique)
     for clause in (c for c in clauses if not is_word(c)):  # filters: required
         found = matcher.match(clause)
         keep = np.isin(unique, found.docs, assume_unique=True)

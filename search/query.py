@@ -54,6 +54,7 @@ FIELD_BOOSTS = {
     "title_xx": 0.25, "body_xx": 1.0,
 }
 FIELD_LANG = {name: name.rsplit("_", 1)[1] for name in FIELD_BOOSTS}
+LANG_CODES = {"pl": "pl", "en": "en"}  # field suffix -> the ``lang`` value of its items
 VARIANT_BOOST = 0.5  # other diacritic forms of a query word
 TITLE_FIELDS = [f for f in FIELD_BOOSTS if f.startswith("title_")]
 FIELD_ALIASES = {
@@ -147,6 +148,10 @@ class _Parser(QueryParser):
         if lang is None or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         q = self._analyzed(fieldname, text, termclass, boost)
+        if q is None and lang in LANG_CODES and self.group is AndGroup:
+            # a stopword of this field's language: the items of that language have it, unscored
+            # ("w" in "handel w Wiedniu" asks nothing of Polish items, "II" still of English ones)
+            return wq.Term("lang", LANG_CODES[lang], boost=0.0)
         if q is None or lang == "xx" or self.lexicon is None:
             return q
         extra = [termclass(fieldname, term, boost=boost * VARIANT_BOOST)

@@ -68,3 +68,16 @@ def sample_service(sample_index):
     from search import SearchService
 
     return SearchService(sample_index)
+
+
+@pytest.fixture(scope="session")
+def polish_news_service(tmp_path_factory):
+    """The real Polish news corpus (1,103 items), indexed with two workers."""
+    from indexer import reindex
+    from search import SearchService
+
+    folder = tmp_path_factory.mktemp("pl-news")
+    rows = corpus_rows("pl-news-bsnlp.jsonl.gz")
+    (folder / "pl.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    reindex([folder / "pl.jsonl"], folder / "index", jobs=2)
+    return SearchService(folder / "index")

@@ -139,15 +139,6 @@ def test_bialorus_finds_the_sample_item_that_says_bialorusi(sample_service):
     assert {h["id"] for h in sample_service.search(SearchRequest(q="Bialorus")).hits} == set(by_id)
 
 
-@pytest.fixture(scope="module")
-def polish_news_service(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pl-news")
-    rows = corpus_rows("pl-news-bsnlp.jsonl.gz")
-    (folder / "pl.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    reindex([folder / "pl.jsonl"], folder / "index", jobs=2)
-    return SearchService(folder / "index")
-
-
 def all_ids(service, q: str) -> set[str]:
     out, page = set(), 1
     while True:

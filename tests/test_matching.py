@@ -1,0 +1,105 @@
+"""The default matching strategy ("most"), years in queries, and each language's own stopwords."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer import reindex
+from search import SearchRequest, SearchService
+from search.matching import ENOUGH, minimum_words
+
+from .conftest import corpus_rows
+
+
+def ids(result) -> list[str]:
+    return [h["id"] for h in result.hits]
+
+
+def every_id(service, q: str, **options) -> list[str]:
+    out, page = [], 1
+    while True:
+        result = service.search(SearchRequest(q=q, per_page=100, page=page, **options))
+        out += ids(result)
+        if page >= result.pages:
+            return out
+        page += 1
+
+
+def test_minimum_words():
+    assert [minimum_words(n) for n in (1, 2, 3, 4, 5, 6, 9)] == [1, 1, 2, 3, 3, 3, 5]
+
+
+def test_a_short_query_shows_every_all_words_item_first_then_most_words(polish_news_service):
+    q = "głosowanie w Izbie Gmin nad umową"
+    strict = set(every_id(polish_news_service, q, match="all"))
+    assert 0 < len(strict) < ENOUGH
+    result = polish_news_service.search(SearchRequest(q=q, per_page=100))
+    assert set(ids(result)[: len(strict)]) == strict and result.total > len(strict)
+    assert result.notice == f"{len(strict)} items have all the words; more items below have most of them."
+
+
+def test_enough_all_words_items_are_the_whole_result(polish_news_service):
+    strict = every_id(polish_news_service, "Donald Trump", match="all")
+    assert len(strict) >= ENOUGH
+    result = polish_news_service.search(SearchRequest(q="Donald Trump", per_page=100))
+    assert set(every_id(polish_news_service, "Donald Trump")) == set(strict) and result.notice is None
+
+
+@pytest.mark.parametrize(("q", "topic"), [("liczba zakażonych koronawirusem w Polsce rośnie", "covid-19"),
+                                          ("Sąd Najwyższy Pakistanu uchylił wyrok", "asia_bibi")])
+def test_a_long_query_never_starves(polish_news_service, q, topic):
+    topics = {r["id"]: r["topic"] for r in corpus_rows("pl-news-bsnlp.jsonl.gz")}
+    strict = polish_news_service.search(SearchRequest(q=q, match="all"))
+    result = polish_news_service.search(SearchRequest(q=q))
+    assert strict.total < 10 and result.total >= 30
+    assert sum(topics[i] == topic for i in ids(result)) >= 8  # P@10 on the item's story
+    assert "items have all" in result.notice
+
+
+def test_filters_and_exclusions_are_never_relaxed(sample_service):
+    for hit in sample_service.search(SearchRequest(q="lang:en trafficking Białoruś", per_page=100)).hits:
+        assert hit["language"] == "en"
+    assert {h["source"] for h in sample_service.search(SearchRequest(q="źródło:PAP NATO szczyt")).hits} == {"PAP"}
+    excluded = sample_service.search(SearchRequest(q="NATO szczyt -Wilno", per_page=100)).hits
+    assert excluded and not any("Wiln" in h["snippet"] for h in excluded)
+
+
+def test_a_bare_year_finds_the_items_of_that_year(sample_service):
+    result = sample_service.search(SearchRequest(q="ONZ 2024"))
+    strict = sample_service.search(SearchRequest(q="ONZ 2024", match="all", per_page=100))
+    assert strict.total >= 5 and strict.notice is None
+    top = result.hits[: strict.total]
+    assert {h["id"] for h in top} == set(ids(strict))
+    for hit in top:
+        assert hit["date"].startswith("2024") and "un" in {o["id"] for o in hit["organizations"]}
+    # matched by its date, not by a "2024" in its text
+    assert any("2024" not in sample_service.item(h["id"])["body"] for h in top)
+
+
+@pytest.fixture(scope="module")
+def stopwords_service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stop")
+    rows = [
+        {"id": "ii", "title": "Veterans of World War II meet in London", "language": "en",
+         "body": "Veterans of the Second World War gathered on Monday to remember the fallen."},
+        {"id": "i", "title": "World War I letters found in an attic", "language": "en",
+         "body": "Letters from the Great War were found by a family in Kent."},
+        {"id": "ten", "title": "Ten years of the treaty", "language": "en",
+         "body": "The treaty signed ten years ago still divides the parties."},
+        {"id": "pl", "title": "Dziesięć lat traktatu", "language": "pl",
+         "body": "Ten traktat podpisano dziesięć lat temu."},
+    ]
+    (folder / "items.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    reindex([folder / "items.jsonl"], folder / "index")
+    return SearchService(folder / "index")
+
+
+def test_each_language_drops_only_its_own_stopwords(stopwords_service):
+    # "II" and "ten" are Polish stopwords: English text still matches them
+    assert ids(stopwords_service.search(SearchRequest(q="World War II", match="all"))) == ["ii"]
+    assert ids(stopwords_service.search(SearchRequest(q="World War II")))[0] == "ii"
+    assert ids(stopwords_service.search(SearchRequest(q="ten years", match="all"))) == ["ten"]
+    # a word common in both languages is dropped: "the" and "i" do not decide anything
+    assert set(ids(stopwords_service.search(SearchRequest(q="the treaty", match="all")))) == {"ten"}
