@@ -15,13 +15,14 @@ import pytest
 from whoosh import query as wq
 
 from indexer import Vocabulary, build_schema, registry, reindex
-from indexer.analysis import analyze, dictionary_lemmas, preanalyze
+from indexer.analysis import analyze, dictionary_lemmas, encode_terms, preanalyze
 from indexer.store import ANALYSIS_FILE, AnalysisMismatch, current_generation
 from search import SearchRequest, SearchService
+from search.dsl import query_schema, to_dsl
 from search.lexicon import Lexicon
 from search.query import make_parser, parse_query
 
-from .conftest import SAMPLE, corpus_rows
+from .conftest import SAMPLE
 
 # base form, another inflected form, the lemma both must be indexed under
 NAMES = [
@@ -52,6 +53,25 @@ def query_terms(text: str) -> set[str]:
 def test_names_share_their_lemma_at_index_and_query_time(base, form, lemma):
     assert lemma in index_terms(base) and lemma in index_terms(form)
     assert lemma in query_terms(base) and lemma in query_terms(form)
+
+
+@pytest.mark.parametrize(("base", "form", "lemma"), NAMES)
+def test_the_cluster_receives_the_same_lemmas_for_documents_and_queries(base, form, lemma):
+    """The OpenSearch backend's Polish fields and queries carry prasa's terms (encode_terms)."""
+    for word in (base, form):
+        slot, = encode_terms(word, "pl").split(" ")
+        assert lemma in slot.split("|")[1:]
+        tree = to_dsl(parse_query(word, make_parser(query_schema(), None, "all"), registry()).query)
+        polish = [m["body_pl"]["query"] for m in _clauses(tree, "match") if "body_pl" in m]
+        assert polish and lemma in polish[0].split("|")[1:]
+
+
+def _clauses(tree, kind: str) -> list[dict]:
+    if isinstance(tree, dict):
+        return [v for k, v in tree.items() if k == kind] + [c for v in tree.values() for c in _clauses(v, kind)]
+    if isinstance(tree, list):
+        return [c for v in tree for c in _clauses(v, kind)]
+    return []
 
 
 def test_every_lemma_of_an_ambiguous_form_at_one_position_without_homonym_suffixes():
