@@ -18,6 +18,25 @@ LANGUAGES = ("pl", "en", "other")
 _DATE_VALUE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
+def organization_ids(values: Sequence[str]) -> tuple[str, ...]:
+    """Registry ids for organization values given as an id, acronym or name, in either language.
+
+    ``OBWE``, ``osce`` and ``Organization for Security and Co-operation in
+    Europe`` are one organization; a value the registry does not know is a
+    clear error, never a silent empty result.
+    """
+    from indexer import registry
+
+    found = []
+    for value in values:
+        org = registry().resolve(value)
+        if org is None:
+            raise BadRequest(f"unknown organization {value!r}: give an id, acronym or name from the registry",
+                             "org")
+        found.append(org)
+    return tuple(dict.fromkeys(found))
+
+
 class BadRequest(ValueError):
     """A parameter is out of range or malformed; the message says which and why."""
 
@@ -111,7 +130,7 @@ class SearchRequest:
         return cls(
             q=one("q").strip(),
             languages=tuple(v.lower() for v in many("lang")),
-            organizations=tuple(v.lower() for v in many("org")),
+            organizations=organization_ids(many("org")),
             sources=many("source"),
             dates=many("date"),
             date_from=parse_day(one("from"), "from"),

@@ -252,3 +252,22 @@ def test_a_commit_between_columns_and_searcher_is_never_mixed(tmp_path: Path):
     reindex([tmp_path / "items.jsonl", tmp_path / "more.jsonl"], tmp_path / "ix")  # then a commit lands
     assert service._searcher(gen) is None  # a searcher of the newer commit would not fit the arrays
     assert sorted(ids(service.search(SearchRequest(q="Frontex")))) == ["a", "b"]
+
+
+def test_organization_values_resolve_the_same_in_the_api_the_cli_and_the_query(sample_index):
+    from web import create_app
+
+    client = create_app({"INDEX": str(sample_index), "TESTING": True}).test_client()
+    by_api = {v: [h["id"] for h in client.get("/api/search", query_string={"org": v, "per_page": 100})
+                  .get_json()["hits"]] for v in ("OBWE", "osce", "OSCE")}
+    by_query = [h["id"] for h in client.get("/api/search", query_string={"q": "org:OBWE", "per_page": 100})
+                .get_json()["hits"]]
+    out = CliRunner().invoke(main, ["search", "", "--org", "OBWE", "--json", "--per-page", "100",
+                                    "--index", str(sample_index)]).output
+    by_cli = [h["id"] for h in json.loads(out)["hits"]]
+    assert len(by_query) >= 5 and by_api["OBWE"] == by_api["osce"] == by_api["OSCE"] == by_cli
+    assert set(by_cli) == set(by_query)
+    bad = client.get("/api/search", query_string={"org": "nonsense"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "org"
+    refused = CliRunner().invoke(main, ["search", "x", "--org", "nonsense", "--index", str(sample_index)])
+    assert refused.exit_code != 0 and "unknown organization 'nonsense'" in refused.output

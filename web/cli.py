@@ -153,16 +153,13 @@ def search_command(query, index_dir, lang, org, source, dates, date_from, date_t
                    collapse, page, per_page, ui_lang, as_json):
     """Search the index (the query syntax is in the README)."""
     try:
-        service = open_service(index_dir)
-        orgs = tuple(service.registry.resolve(o) or o.lower() for o in org)
-        request = SearchRequest(
-            q=query, languages=tuple(lang), organizations=orgs, sources=tuple(source),
-            dates=tuple(dates), date_from=parse_day(date_from, "--from"),
-            date_to=parse_day(date_to, "--to"), sort=sort, match=match, collapse=collapse,
-            page=page, per_page=per_page,
-            ui_lang=ui_lang,
-        )
-        result = service.search(request)
+        # the very path /api/search takes: the same parameters, the same checks and resolution
+        params = {"q": [query], "lang": list(lang), "org": list(org), "source": list(source),
+                  "date": list(dates), "from": [date_from or ""], "to": [date_to or ""], "sort": [sort],
+                  "match": [match], "collapse": ["1" if collapse else "0"], "page": [str(page)],
+                  "per_page": [str(per_page)], "ui": [ui_lang]}
+        request = SearchRequest.from_params(params)
+        result = open_service(index_dir).search(request)
     except BadRequest as e:
         raise click.UsageError(str(e)) from None
     except (IndexMissing, ValueError) as e:
