@@ -91,7 +91,7 @@ def main() -> None:
         set_title_weight(title)
         service = SearchService(Path(tmp) / "index")
         strategy = []
-        for long_query, share in itertools.product((4, 5, 6, 99), (0.34, 0.5, 0.67)):
+        for long_query, share in itertools.product((4, 5, 6, 99), (0.2, 0.25, 0.34, 0.5)):
             matching.LONG_QUERY, matching.SHARE = long_query, share
             strategy.append((score(service, claims), long_query, share))
         value, long_query, share = max(strategy)

@@ -76,6 +76,22 @@ def test_polish_inflections_find_the_same_items(service, q):
     assert base and set(ids(service.search(SearchRequest(q=q, per_page=50)))) == base
 
 
+def test_default_strategy_puts_the_all_words_items_first_then_most_words(service):
+    strict = ids(service.search(SearchRequest(q="ONZ 2024", match="all", per_page=100)))
+    result = service.search(SearchRequest(q="ONZ 2024", per_page=100))
+    assert strict and set(ids(result)[: len(strict)]) == set(strict) and result.total > len(strict)
+    assert result.notice.startswith(f"{len(strict)} items have all the words")
+    explicit = service.search(SearchRequest(q="ONZ AND 2024", per_page=100))
+    assert set(ids(explicit)) == set(strict)
+
+
+def test_organization_values_resolve_alike(service):
+    found = [set(ids(service.search(SearchRequest.from_params({"org": [v], "per_page": ["100"]}))))
+             for v in ("OBWE", "osce", "Organizacja Bezpieczeństwa i Współpracy w Europie")]
+    assert found[0] and found[0] == found[1] == found[2]
+    assert found[0] == set(ids(service.search(SearchRequest(q="org:OBWE", per_page=100))))
+
+
 def test_multi_select_facets(service):
     both = service.search(SearchRequest(q="OBWE", languages=("pl", "en")))
     one = service.search(SearchRequest(q="OBWE", languages=("pl",)))
