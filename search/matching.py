@@ -35,12 +35,12 @@ from .query import FIELD_LANG
 
 STRICT = re.compile(r"\bAND\b|(?:^|\s)\+\S")  # an explicit AND or +word: every word, as typed
 ENOUGH = 10  # all-words items below this (a page) and the rest follows
-LONG_QUERY = 5  # words from which a query is ranked as a whole
-SHARE = 0.5  # of a long query's words an item must have
+LONG_QUERY = 4  # words from which a query is ranked as a whole (bench/tune_scifact.py)
+SHARE = 0.2  # of a long query's words an item must have (bench/tune_scifact.py)
 
 
 def minimum_words(n: int) -> int:
-    """Words an item needs to be in the result: one of two, n-1 of 3 or 4, half of a longer query."""
+    """Words an item needs to be in the result: one of two, two of three, SHARE of a longer query."""
     if n <= 2:
         return 1
     if n < LONG_QUERY:
@@ -119,7 +119,7 @@ def notice(matched: Matched) -> str | None:
         return None
     if matched.words >= LONG_QUERY:
         return (f"{matched.all_words} items have all {matched.words} words; "
-                "the items with most of them are ranked together.")
+                "items with some of them are ranked with them by relevance.")
     if not matched.all_words:
         return "No item has all the words; showing items with most of them."
     return f"{matched.all_words} items have all the words; more items below have most of them."

@@ -1,8 +1,8 @@
 """One contract, every backend: the same searches, facets, histogram and inflections.
 
 Runs against the Whoosh index always.  Runs against OpenSearch/Elasticsearch
-when ``PRASA_OPENSEARCH_URL`` points at a node with the analysis-stempel plugin
-(the sample corpus is indexed under the alias ``prasa-contract``, then removed).
+when ``PRASA_OPENSEARCH_URL`` points at a node (no plugin needed: prasa sends its
+Polish terms pre-analyzed; the sample corpus is indexed under the alias ``prasa-contract``, then removed).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def service(request, sample_service):
         return
     if not OPENSEARCH_URL:
         pytest.skip("no OpenSearch/Elasticsearch node configured: set PRASA_OPENSEARCH_URL to a node "
-                    "with the analysis-stempel plugin to run this contract against it")
+                    "(no plugin needed) to run this contract against it")
     from indexer.cluster import ClusterConfig, reindex_cluster
     from search.cluster import ClusterService
 

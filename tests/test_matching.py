@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from indexer import reindex
 from search import SearchRequest, SearchService
-from search.matching import ENOUGH, minimum_words
+from search.matching import ENOUGH, LONG_QUERY, SHARE, minimum_words
 
 from .conftest import corpus_rows
 
@@ -28,11 +29,12 @@ def every_id(service, q: str, **options) -> list[str]:
 
 
 def test_minimum_words():
-    assert [minimum_words(n) for n in (1, 2, 3, 4, 5, 6, 9)] == [1, 1, 2, 3, 3, 3, 5]
+    assert [minimum_words(n) for n in (1, 2, 3)] == [1, 1, 2]
+    assert all(minimum_words(n) == max(1, math.ceil(n * SHARE)) for n in range(LONG_QUERY, 30))
 
 
 def test_a_short_query_shows_every_all_words_item_first_then_most_words(polish_news_service):
-    q = "głosowanie w Izbie Gmin nad umową"
+    q = "protest załóg Ryanaira"
     strict = set(every_id(polish_news_service, q, match="all"))
     assert 0 < len(strict) < ENOUGH
     result = polish_news_service.search(SearchRequest(q=q, per_page=100))
