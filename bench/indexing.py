@@ -23,7 +23,8 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
 from indexer import prepare_items, reindex
-from indexer.readers import Record, read_file, walk
+from indexer.readers import read_file, walk
+from indexer.records import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,8 @@ from .build import Summary, prepare_items, reindex
 from .extract import extract
 from .items import Item
 from .orgs import Organization, Registry, registry
-from .readers import Problem, read_file
+from .readers import read_file
+from .records import Problem
 from .schema import build_schema, item_from_stored
 from .store import IndexBusy, IndexMissing, default_index_dir, open_index, read_last_reindex
 from .vocab import Vocabulary

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .extract import ExtractError, extract, warm_up
 from .items import Item
-from .readers import Problem, Record, read_file, walk
+from .readers import read_file, walk
+from .records import Problem, Record
 from .schema import field_lang, to_document
 from .segments import SegmentWriter, build_segments
 from .store import (

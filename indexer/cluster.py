@@ -37,7 +37,7 @@ from .build import (
 )
 from .items import Item
 from .mapping import index_settings, to_source
-from .readers import Problem
+from .records import Problem
 from .store import IndexBusy, IndexMissing
 
 BULK_ITEMS = 500

@@ -97,7 +97,7 @@ def _place_year(month: int, day: int | None, reference: dt.date) -> int:
     """The latest year that puts month/day on or before the reference date."""
     for year in range(reference.year, reference.year - 8, -1):  # 29 Feb needs a leap year
         try:
-            if dt.date(year, month, day or 1) <= reference:
+            if dt.date(year, month, 1 if day is None else day) <= reference:
                 return year
         except ValueError:
             continue
@@ -110,11 +110,11 @@ def _build(y: str | None, month: int, d: str | None, reference: dt.date | None) 
     if year is None and reference is not None:
         year = _place_year(month, day, reference)
     try:
-        dt.date(year or 2000, month, day or 1)
+        dt.date(year or 2000, month, 1 if day is None else day)  # day 0 is no day
     except ValueError:
         return None
     if year is None:
-        return ItemDate(f"--{month:02d}-{day:02d}", NO_YEAR) if day else None
+        return ItemDate(f"--{month:02d}-{day:02d}", NO_YEAR) if day is not None else None
     if day is None:
         return ItemDate(f"{year:04d}-{month:02d}", MONTH)
     return ItemDate(f"{year:04d}-{month:02d}-{day:02d}", DAY)

@@ -12,7 +12,7 @@ from . import dates, langs
 from .datelines import agency_name, attributions, parse_dateline
 from .items import Item
 from .orgs import Registry, registry
-from .readers import MAX_ITEM_CHARS, Record
+from .records import MAX_ITEM_CHARS, Record
 
 EXTRACTOR_VERSION = "1"  # bump when extraction changes, so reindex rewrites every item
 TITLE_MAX = 160

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .readers import Problem, Record, decode, read_bytes
+from .records import Problem, Record, decode, read_bytes
 
 MIN_ARTICLE_CHARS = 40  # less than this is a menu or an error page, not an article
 

@@ -14,36 +14,13 @@ import gzip
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a single file larger than this is refused
-MAX_ITEM_CHARS = 2_000_000  # an item body beyond this is cut (and the cut reported)
+from .feeds import read_feed_file, read_html_file
+from .records import Problem, Record, decode, read_bytes
 
 TEXT_SUFFIXES = (".txt", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json", ".json.gz")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something that could not be read: where, and why."""
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-@dataclass
-class Record:
-    """One raw item as read, before field extraction."""
-
-    fields: dict
-    path: str
-    key: str  # unique within the path: line number or chunk number
 
 
 def sniff(path: Path) -> str | None:
@@ -67,44 +44,6 @@ def sniff(path: Path) -> str | None:
             return None
         return "jsonl" if head.startswith(b"{") else "text"
     return None
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8, Windows-1250 or ISO-8859-2, detected: (text, encoding).
-
-    charset_normalizer picks among the encodings Polish archives use; it often
-    mistakes one of the two Central European single-byte encodings for the
-    other, so those are told apart by bytes: 0x80-0x9F are control codes in
-    ISO-8859-2 but letters and quotes in Windows-1250, and ą ś ź Ą Ś Ź sit at
-    different code points in the two.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data, cp_isolation=["utf_8", "utf_16", "cp1250", "iso8859_2"]).best()
-    encoding = best.encoding if best else "cp1250"
-    if encoding in ("cp1250", "iso8859_2"):
-        encoding = _central_european(data)
-    return data.decode(encoding, errors="replace"), encoding
-
-
-def _central_european(data: bytes) -> str:
-    if any(0x80 <= b <= 0x9F for b in data):
-        return "cp1250"
-    iso_letters = sum(data.count(b) for b in (0xB1, 0xB6, 0xBC, 0xA1, 0xA6, 0xAC))
-    return "iso8859_2" if iso_letters else "cp1250"
-
-
-def read_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
-    with open(path, "rb") as f:
-        data = f.read()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 def read_text_file(path: Path) -> Iterator[Record | Problem]:
@@ -165,7 +104,6 @@ def _json_lines(text: str, path: Path) -> Iterator[tuple[int, object]]:
 
 
 def _readers():
-    from .feeds import read_feed_file, read_html_file
 
     return {"text": read_text_file, "jsonl": read_jsonl_file, "feed": read_feed_file,
             "html": read_html_file}

@@ -27,7 +27,7 @@ from pathlib import Path
 from whoosh import writing
 
 from .extract import item_id
-from .readers import Problem, Record
+from .records import Problem, Record
 from .schema import build_schema
 from .vocab import Vocabulary
 

@@ -7,7 +7,17 @@ from pathlib import Path
 
 from indexer import selected_backend
 
-from .request import MATCHES, MAX_PER_PAGE, MAX_QUERY_CHARS, BadRequest, SearchRequest, parse_day
+from .errors import BadRequest
+from .facets import FACETS, Facet, FacetValue
+from .request import (
+    MATCHES,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    SORTS,
+    UI_LANGS,
+    SearchRequest,
+    parse_day,
+)
 from .service import BaseService, SearchResult, SearchService
 
 
@@ -21,6 +31,6 @@ def open_service(index: str | Path | None = None, backend: str | None = None) ->
 
 
 __all__ = [
-    "MATCHES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "SearchRequest", "SearchResult",
-    "SearchService", "open_service", "parse_day",
+    "FACETS", "MATCHES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "Facet", "FacetValue", "SearchRequest", "SearchResult",
+    "SORTS", "SearchService", "UI_LANGS", "open_service", "parse_day",
 ]

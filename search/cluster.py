@@ -29,12 +29,13 @@ from .dsl import (
     search_body,
     to_dsl,
 )
-from .facets import collapse
+from .errors import BadRequest
 from .highlight import snippet, title_html
 from .matching import STRICT, Matched, is_stopword, is_word
 from .matching import notice as most_notice
 from .query import FIELD_LANG, make_parser, parse_query
-from .request import BadRequest, SearchRequest
+from .reprints import collapse
+from .request import SearchRequest
 from .service import (
     COLLAPSE_SCAN,
     SUGGEST_BELOW,
@@ -107,7 +108,7 @@ class ClusterService(BaseService):
         result = SearchResult(query=request.q, total=response["hits"]["total"]["value"], page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=parsed.notice or
                               (notes[0] if notes else None))
-        result.facets = facets_from_response(response["aggregations"], request, self.registry.label)
+        result.facets = facets_from_response(response["aggregations"], request)
         hits = response["hits"]["hits"]
         marks = _pre_analyzed_terms(parsed.query)
         result.hits = self._collapsed(body, request, marks) if request.collapse else \

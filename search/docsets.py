@@ -26,7 +26,7 @@ from whoosh.util.times import long_to_datetime
 
 from indexer.schema import BM25_B, BM25_K1
 
-from .facets import Columns, date_range_mask
+from .columns import Columns, date_range_mask
 
 K1, B = BM25_K1, BM25_B
 CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)

@@ -29,7 +29,7 @@ from whoosh.util.times import long_to_datetime
 from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
 from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
-from .facets import LANGUAGE_LABELS, MAX_FACET_VALUES, MONTHS, FacetValue
+from .facets import FACETS, date_range
 from .matching import ENOUGH, LONG_QUERY, is_stopword, is_word, minimum_words
 from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
 from .request import SearchRequest
@@ -154,12 +154,6 @@ def _day(value) -> str | None:
     return (value if isinstance(value, dt.datetime) else long_to_datetime(value)).date().isoformat()
 
 
-def date_range(start: str | None, end: str | None) -> dict:
-    """A ``range`` on the item date, either end open (ISO days)."""
-    bounds = {"gte": start, "lte": end}
-    return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
-
-
 def _filter_leaf(node: wq.Query) -> dict:
     field = node.fieldname
     if isinstance(node, wq.NumericRange) and field == "date":
@@ -226,63 +220,21 @@ def most_query(node: wq.Query, all_words: int, notes: list[str]) -> tuple[dict, 
     return query, True
 
 
-# -- filters and facets -----------------------------------------------------------
-
-def _month_range(value: str) -> dict:
-    year, month = int(value[:4]), int(value[5:7])
-    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-    return {"bool": {"filter": [date_range(f"{value}-01", end.isoformat())],
-                     "must_not": [{"term": {"date_precision": "year"}}]}}
-
-
-def _date_selection(value: str) -> dict:
-    if len(value) == 4:
-        return date_range(f"{value}-01-01", f"{value}-12-31")
-    return _month_range(value)
-
+# -- filters and facets (each defined in ``facets.py``) -----------------------------
 
 def selection_filters(request: SearchRequest) -> dict[str, dict]:
     """One filter per facet with selected values (values of one facet combine with OR)."""
-    out = {}
-    if request.languages:
-        out["language"] = {"terms": {"lang": list(request.languages)}}
-    if request.organizations:
-        out["organization"] = {"terms": {"orgs": list(request.organizations)}}
-    if request.sources:
-        out["source"] = {"terms": {"source": list(request.sources)}}
-    if request.dates:
-        out["date"] = {"bool": {"should": [_date_selection(v) for v in request.dates],
-                                "minimum_should_match": 1}}
-    return out
-
-
-def _selected_year(request: SearchRequest) -> str | None:
-    years = {v[:4] for v in request.dates}
-    return next(iter(years)) if len(years) == 1 else None
-
-
-def _facet_aggregation(name: str, request: SearchRequest) -> dict:
-    terms_field = {"language": "lang", "organization": "orgs", "source": "source"}
-    if name in terms_field:
-        return {"terms": {"field": terms_field[name], "size": MAX_FACET_VALUES}}
-    year = _selected_year(request)
-    if year is None:
-        return {"date_histogram": {"field": "date", "calendar_interval": "year", "format": "yyyy",
-                                   "min_doc_count": 1}}
-    return {"filter": _date_selection(year), "aggs": {
-        "months": {"filter": {"bool": {"must_not": [{"term": {"date_precision": "year"}}]}},
-                   "aggs": {"values": {"date_histogram": {"field": "date", "calendar_interval": "month",
-                                                          "format": "yyyy-MM", "min_doc_count": 1}}}}}}
+    return {f.name: f.cluster_filter(request.selected(f.name)) for f in FACETS if request.selected(f.name)}
 
 
 def aggregations(request: SearchRequest) -> dict:
     """Each facet counted under the other facets' selections (multi-select)."""
     selected = selection_filters(request)
     out = {}
-    for name in ("language", "organization", "source", "date"):
-        others = [f for other, f in selected.items() if other != name]
-        out[name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-                     "aggs": {"values": _facet_aggregation(name, request)}}
+    for facet in FACETS:
+        others = [f for other, f in selected.items() if other != facet.name]
+        out[facet.name] = {"filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                           "aggs": {"values": facet.cluster_aggregation(request.selected(facet.name))}}
     return out
 
 
@@ -329,43 +281,11 @@ def search_body(query: dict, request: SearchRequest, date_from: dt.date | None, 
     return body
 
 
-# -- the response's aggregations as prasa's facets --------------------------------------
-
-def _ranked(buckets: list[dict], selected: tuple[str, ...], label) -> list[FacetValue]:
-    out = [FacetValue(str(b["key"]), label(str(b["key"])), int(b["doc_count"]), str(b["key"]) in selected)
-           for b in buckets if b["doc_count"] and b["key"] != ""]
-    shown = {v.value for v in out}
-    out += [FacetValue(v, label(v), 0, True) for v in selected if v not in shown]
-    return out
-
-
-def _date_values(agg: dict, request: SearchRequest, ui_lang: str) -> list[FacetValue]:
-    year = _selected_year(request)
-    if year is None:
-        return [FacetValue(b["key_as_string"], b["key_as_string"], int(b["doc_count"]),
-                           b["key_as_string"] in request.dates)
-                for b in agg["values"]["buckets"] if b["doc_count"]]
-    values = agg["values"]
-    out = [FacetValue(year, year, int(values["doc_count"]), year in request.dates)]
-    counts = {b["key_as_string"]: int(b["doc_count"]) for b in values["months"]["values"]["buckets"]}
-    for month in range(1, 13):
-        value = f"{year}-{month:02d}"
-        if counts.get(value) or value in request.dates:
-            out.append(FacetValue(value, f"{MONTHS[ui_lang][month - 1]} {year}", counts.get(value, 0),
-                                  value in request.dates))
-    return out
-
-
-def facets_from_response(aggs: dict, request: SearchRequest, org_label) -> dict[str, list[dict]]:
+def facets_from_response(aggs: dict, request: SearchRequest) -> dict[str, list[dict]]:
     """The response's ``aggregations`` in the shape of the Whoosh backend's facets."""
-    ui = request.ui_lang
-    labels = {"language": lambda v: LANGUAGE_LABELS[ui].get(v, v),
-              "organization": lambda v: org_label(v, ui), "source": lambda v: v}
-    selected = {"language": request.languages, "organization": request.organizations,
-                "source": request.sources}
     out = {}
-    for name in ("language", "organization", "source"):
-        values = _ranked(aggs[name]["values"]["buckets"], selected[name], labels[name])
-        out[name] = [v.to_dict() for v in values]
-    out["date"] = [v.to_dict() for v in _date_values(aggs["date"], request, ui)]
+    for facet in FACETS:
+        selected = request.selected(facet.name)
+        counts = facet.cluster_counts(aggs[facet.name]["values"], selected)
+        out[facet.name] = [v.to_dict() for v in facet.values(counts, selected, request.ui_lang)]
     return out

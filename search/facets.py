@@ -1,9 +1,12 @@
-"""Facets counted from per-document arrays, not per-hit objects.
+"""The facets, each defined once: its parameter, labels, checks, and how each backend counts it.
 
-Whoosh's own ``groupedby`` facets cost ~320 ms a query at 20k documents on
-this machine.  Here the facet values of every document are read from the
-index's columns once per index generation into numpy arrays; a query then only
-collects its matching document numbers and counts with ``np.bincount``.
+A facet class owns everything about one facet — the request parameter and
+CLI option (``param``), its title in each interface language, the OpenAPI
+description, how values given by a user are checked and resolved, how a
+value is labelled and toggled on the page, how the Whoosh backend filters
+and counts it from the index columns (``columns.py``), and how the cluster
+filters and aggregates it.  The page, the JSON API, the OpenAPI document,
+the CLI and both backends read ``FACETS``; adding a facet is one class here.
 
 Facets are multi-select: values within one facet combine with OR, facets
 combine with AND, and each facet's counts ignore its own selection (as
@@ -13,10 +16,16 @@ Elasticsearch's post_filter or Solr's tag/exclude do).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .columns import Columns
+from .errors import BadRequest
+
+MAX_FACET_VALUES = 30
 LANGUAGE_LABELS = {
     "en": {"pl": "Polish", "en": "English", "other": "Other languages"},
     "pl": {"pl": "polski", "en": "angielski", "other": "inne języki"},
@@ -25,7 +34,7 @@ MONTHS = {
     "en": "January February March April May June July August September October November December".split(),
     "pl": "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień".split(),
 }
-MAX_FACET_VALUES = 30
+_DATE_VALUE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
 @dataclass(frozen=True)
@@ -39,207 +48,224 @@ class FacetValue:
         return {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
 
 
-def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
-    vocab: dict[str, int] = {}
-    codes = np.fromiter((vocab.setdefault(v, len(vocab)) for v in values), dtype=np.int32,
-                        count=len(values))
-    return codes, list(vocab)
-
-
-@dataclass
-class Columns:
-    """Every document's facet values, as arrays indexed by Whoosh document number."""
-
-    size: int
-    lang: np.ndarray
-    lang_values: list[str]
-    source: np.ndarray
-    source_values: list[str]
-    ym: np.ndarray  # year*100 + month, 0 unknown
-    day: np.ndarray  # date ordinal, 0 unknown
-    org_ptr: np.ndarray  # document d's orgs are org_idx[org_ptr[d]:org_ptr[d+1]]
-    org_idx: np.ndarray
-    org_values: list[str]
-    live: np.ndarray  # bool: not deleted
-    tlen: np.ndarray  # title and body token counts (BM25F field lengths)
-    blen: np.ndarray
-    simhash: np.ndarray  # uint64 near-duplicate fingerprints
-
-    @classmethod
-    def load(cls, reader) -> Columns:
-        size = reader.doc_count_all()
-
-        def column(name):
-            return list(reader.column_reader(name)) if size else []
-
-        lang, lang_values = _codes([b.decode() for b in column("c_lang")])
-        source, source_values = _codes([b.decode() for b in column("c_source")])
-        org_lists = [b.decode().split() for b in column("c_orgs")]
-        org_flat, org_values = _codes([o for orgs in org_lists for o in orgs])
-        ptr = np.zeros(size + 1, dtype=np.int64)
-        if size:
-            np.cumsum([len(o) for o in org_lists], out=ptr[1:])
-        live = np.ones(size, dtype=bool)
-        if reader.has_deletions():
-            live[:] = False
-            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        return cls(
-            size=size, lang=lang, lang_values=lang_values, source=source,
-            source_values=source_values,
-            ym=np.array(column("c_ym"), dtype=np.int32).reshape(-1),
-            day=np.array(column("c_day"), dtype=np.int32).reshape(-1),
-            org_ptr=ptr, org_idx=org_flat, org_values=org_values, live=live,
-            tlen=np.array(column("c_tlen"), dtype=np.float32).reshape(-1),
-            blen=np.array(column("c_blen"), dtype=np.float32).reshape(-1),
-            simhash=np.array(column("c_simhash"), dtype=np.uint64).reshape(-1),
-        )
-
-    def live_docs(self) -> np.ndarray:
-        return np.flatnonzero(self.live)
-
-    def org_codes(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The organization codes of ``docs``, flattened, and how many each doc has."""
-        starts, ends = self.org_ptr[docs], self.org_ptr[docs + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(0, dtype=np.int32), lengths
-        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-        return self.org_idx[offsets + np.arange(total)], lengths
-
-
-def _select(values: list[str], wanted) -> np.ndarray:
-    index = {v: i for i, v in enumerate(values)}
-    return np.array([index[w] for w in wanted if w in index], dtype=np.int32)
+Counts = dict[str, int]  # value -> items, what either backend counted
 
 
 class Facet:
-    """One facet: how a selection filters documents and how values are counted."""
+    """One facet; subclasses set the class attributes and the backend methods."""
 
-    name = ""
+    name = ""  # the key in a result's ``facets`` and in ``SearchRequest.selections``
+    param = ""  # URL parameter and CLI option
+    titles: dict[str, str] = {}  # heading in each interface language
+    description = ""  # OpenAPI and CLI help
+    enum: tuple[str, ...] | None = None  # the only values allowed, when fixed
+    histogram = False  # shown as a date histogram rather than a checkbox list
 
+    def title(self, ui_lang: str) -> str:
+        return self.titles.get(ui_lang) or self.titles.get("en") or self.name
+
+    # -- values a user gives ----------------------------------------------------
+    def parse(self, values: Sequence[str]) -> tuple[str, ...]:
+        """Values from a query string or the CLI, normalized (the checks follow in ``check``)."""
+        return tuple(dict.fromkeys(values))
+
+    def check(self, values: tuple[str, ...]) -> None:
+        """Raise ``BadRequest`` naming ``param`` for a value this facet cannot hold."""
+        for value in values:
+            if self.enum and value not in self.enum:
+                raise BadRequest(f"unknown {self.param} {value!r} (use {', '.join(self.enum)})", self.param)
+
+    def label(self, value: str, ui_lang: str) -> str:
+        return value
+
+    def toggle(self, selected: tuple[str, ...], value: str) -> list[str]:
+        """The selection after clicking ``value`` on the page."""
+        return [v for v in selected if v != value] if value in selected else [*selected, value]
+
+    def values(self, counts: Counts, selected: tuple[str, ...], ui_lang: str) -> list[FacetValue]:
+        """The values shown: the most frequent first; a selected value always shows, even at 0."""
+        ranked = sorted(((v, n) for v, n in counts.items() if n and v), key=lambda vn: (-vn[1], vn[0]))
+        out = [FacetValue(v, self.label(v, ui_lang), n, v in selected) for v, n in ranked[:MAX_FACET_VALUES]]
+        shown = {v.value for v in out}
+        out += [FacetValue(v, self.label(v, ui_lang), counts.get(v, 0), True) for v in selected if v not in shown]
+        return out
+
+    # -- the Whoosh backend: numpy columns ------------------------------------------
     def mask(self, cols: Columns, docs: np.ndarray, selected: tuple[str, ...]) -> np.ndarray:
         raise NotImplementedError
 
-    def values(self, cols: Columns, docs: np.ndarray, selected: tuple[str, ...],
-               ui_lang: str, labels) -> list[FacetValue]:
+    def counts(self, cols: Columns, docs: np.ndarray, selected: tuple[str, ...]) -> Counts:
         raise NotImplementedError
 
+    # -- the cluster backend: query DSL -----------------------------------------------
+    field = ""  # the cluster's keyword field
 
-class _CodedFacet(Facet):
-    """A single-valued facet stored as codes (language, source)."""
+    def cluster_filter(self, selected: tuple[str, ...]) -> dict:
+        return {"terms": {self.field: list(selected)}}
 
-    attr = ""
+    def cluster_aggregation(self, selected: tuple[str, ...]) -> dict:
+        return {"terms": {"field": self.field, "size": MAX_FACET_VALUES}}
+
+    def cluster_counts(self, aggregation: dict, selected: tuple[str, ...]) -> Counts:
+        return {str(b["key"]): int(b["doc_count"]) for b in aggregation["buckets"]}
+
+
+class CodedFacet(Facet):
+    """A single-valued facet stored as one code per document (``Columns.<column>``)."""
+
+    column = ""
+
+    def _codes(self, cols: Columns) -> tuple[np.ndarray, list[str]]:
+        return getattr(cols, self.column), getattr(cols, self.column + "_values")
 
     def mask(self, cols, docs, selected):
-        codes = getattr(cols, self.attr)
-        return np.isin(codes[docs], _select(getattr(cols, self.attr + "_values"), selected))
+        codes, names = self._codes(cols)
+        return np.isin(codes[docs], _positions(names, selected))
 
-    def values(self, cols, docs, selected, ui_lang, labels):
-        names = getattr(cols, self.attr + "_values")
-        counts = np.bincount(getattr(cols, self.attr)[docs], minlength=len(names))
-        return _ranked(names, counts, selected, lambda v: self.label(v, ui_lang, labels))
-
-    def label(self, value, ui_lang, labels) -> str:
-        return value
+    def counts(self, cols, docs, selected):
+        codes, names = self._codes(cols)
+        return _counted(names, np.bincount(codes[docs], minlength=len(names)))
 
 
-class LanguageFacet(_CodedFacet):
-    name, attr = "language", "lang"
+class LanguageFacet(CodedFacet):
+    name, param, column, field = "language", "lang", "lang", "lang"
+    titles = {"en": "Language", "pl": "Język"}
+    description = "Language filter (OR within, comma lists allowed)"
+    enum = ("pl", "en", "other")
 
-    def label(self, value, ui_lang, labels):
+    def parse(self, values):
+        return super().parse([v.lower() for v in values])
+
+    def label(self, value, ui_lang):
         return LANGUAGE_LABELS[ui_lang].get(value, value)
 
 
-class SourceFacet(_CodedFacet):
-    name, attr = "source", "source"
+class SourceFacet(CodedFacet):
+    name, param, column, field = "source", "source", "source", "source"
+    titles = {"en": "Source", "pl": "Źródło"}
+    description = "Sources (agencies and outlets)"
 
 
 class OrganizationFacet(Facet):
-    name = "organization"
+    """Organizations tagged in an item; values are registry ids, given as id, acronym or name."""
+
+    name, param, field = "organization", "org", "orgs"
+    titles = {"en": "Organization", "pl": "Organizacja"}
+    description = "Organizations: registry id, acronym or name in either language (OBWE = osce)"
+
+    def parse(self, values):
+        """``OBWE``, ``osce`` and the full name in either language are one id; unknown is an error."""
+        from indexer import registry
+
+        found = []
+        for value in values:
+            org = registry().resolve(value)
+            if org is None:
+                raise BadRequest(f"unknown organization {value!r}: give an id, acronym or name from the registry",
+                                 self.param)
+            found.append(org)
+        return super().parse(found)
+
+    def label(self, value, ui_lang):
+        from indexer import registry
+
+        return registry().label(value, ui_lang)
 
     def mask(self, cols, docs, selected):
         flat, lengths = cols.org_codes(docs)
-        hit = np.isin(flat, _select(cols.org_values, selected))
+        hit = np.isin(flat, _positions(cols.org_values, selected))
         owner = np.repeat(np.arange(len(docs)), lengths)
         out = np.zeros(len(docs), dtype=bool)
         out[owner[hit]] = True
         return out
 
-    def values(self, cols, docs, selected, ui_lang, labels):
+    def counts(self, cols, docs, selected):
         flat, _ = cols.org_codes(docs)
-        counts = np.bincount(flat, minlength=len(cols.org_values))
-        return _ranked(cols.org_values, counts, selected, lambda v: labels(v, ui_lang))
+        return _counted(cols.org_values, np.bincount(flat, minlength=len(cols.org_values)))
 
 
 class DateFacet(Facet):
-    """Years; months of the year when one year (or months of it) is selected."""
+    """Years; the months of a year once that year (or months of it) is selected."""
 
-    name = "date"
+    name, param, field = "date", "date", "date"
+    titles = {"en": "Date", "pl": "Data"}
+    description = "Years (2023) or months (2023-11)"
+    histogram = True
+
+    def check(self, values):
+        for value in values:
+            if not _DATE_VALUE.match(value):
+                raise BadRequest(f"date must be YYYY or YYYY-MM, not {value!r}", self.param)
+
+    def label(self, value, ui_lang):
+        return value if len(value) == 4 else f"{MONTHS[ui_lang][int(value[5:7]) - 1]} {value[:4]}"
+
+    def toggle(self, selected, value):
+        """A year selects that year alone (its months then show); months toggle within it."""
+        if len(value) == 4:
+            return [] if value in selected or any(v.startswith(value) for v in selected) else [value]
+        months = super().toggle(tuple(v for v in selected if len(v) == 7), value)
+        return months or [value[:4]]
+
+    def values(self, counts, selected, ui_lang):
+        """Years in order; or the selected year's total, then its months that have items."""
+        year = _one_year(selected)
+        if year is None:
+            return [FacetValue(v, v, n, v in selected) for v, n in sorted(counts.items()) if n]
+        out = [FacetValue(year, year, counts.get(year, 0), year in selected)]
+        for month in range(1, 13):
+            value = f"{year}-{month:02d}"
+            if counts.get(value) or value in selected:
+                out.append(FacetValue(value, self.label(value, ui_lang), counts.get(value, 0), value in selected))
+        return out
 
     def mask(self, cols, docs, selected):
         ym = cols.ym[docs]
         out = np.zeros(len(docs), dtype=bool)
         for value in selected:
-            if len(value) == 4:
-                out |= ym // 100 == int(value)
-            else:
-                out |= ym == int(value.replace("-", ""))
+            out |= (ym // 100 == int(value)) if len(value) == 4 else (ym == int(value.replace("-", "")))
         return out
 
-    def values(self, cols, docs, selected, ui_lang, labels):
+    def counts(self, cols, docs, selected):
         ym = cols.ym[docs]
         ym = ym[ym > 0]
-        years = {v[:4] for v in selected}
-        if len(years) == 1:
-            year = int(next(iter(years)))
-            months = ym[ym // 100 == year] % 100
-            counts = np.bincount(months, minlength=13)
-            out = [FacetValue(str(year), str(year), int(counts.sum()), str(year) in selected)]
-            for m in range(1, 13):
-                value = f"{year}-{m:02d}"
-                if counts[m] or value in selected:
-                    out.append(FacetValue(value, f"{MONTHS[ui_lang][m - 1]} {year}",
-                                          int(counts[m]), value in selected))
-            return out
-        counts: dict[int, int] = {}
-        for year, n in zip(*np.unique(ym // 100, return_counts=True), strict=True):
-            counts[int(year)] = int(n)
-        return [FacetValue(str(y), str(y), counts[y], str(y) in selected) for y in sorted(counts)]
+        year = _one_year(selected)
+        if year is None:
+            return {str(y): int(n) for y, n in zip(*np.unique(ym // 100, return_counts=True), strict=True)}
+        months = np.bincount(ym[ym // 100 == int(year)] % 100, minlength=13)
+        return {year: int(months.sum()), **{f"{year}-{m:02d}": int(months[m]) for m in range(1, 13)}}
+
+    def cluster_filter(self, selected):
+        return {"bool": {"should": [_date_selection(v) for v in selected], "minimum_should_match": 1}}
+
+    def cluster_aggregation(self, selected):
+        year = _one_year(selected)
+        if year is None:
+            return {"date_histogram": {"field": "date", "calendar_interval": "year", "format": "yyyy",
+                                       "min_doc_count": 1}}
+        histogram = {"date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM",
+                                        "min_doc_count": 1}}
+        return {"filter": _date_selection(year), "aggs": {
+            "months": {"filter": {"bool": {"must_not": [_YEAR_ONLY]}}, "aggs": {"values": histogram}}}}
+
+    def cluster_counts(self, aggregation, selected):
+        year = _one_year(selected)
+        if year is None:
+            return {b["key_as_string"]: int(b["doc_count"]) for b in aggregation["buckets"]}
+        months = aggregation["months"]["values"]["buckets"]
+        return {year: int(aggregation["doc_count"]), **{b["key_as_string"]: int(b["doc_count"]) for b in months}}
 
 
-def _ranked(names, counts, selected, label) -> list[FacetValue]:
-    order = np.argsort(-counts, kind="stable")
-    out = []
-    for i in order[:MAX_FACET_VALUES]:
-        if counts[i] and names[i]:
-            out.append(FacetValue(names[i], label(names[i]), int(counts[i]), names[i] in selected))
-    shown = {v.value for v in out}
-    index = {n: i for i, n in enumerate(names)}
-    for value in selected:  # a selected value always shows, even with no hits
-        if value not in shown:
-            out.append(FacetValue(value, label(value), int(counts[index[value]]) if value in index else 0, True))
-    return out
+FACETS: list[Facet] = [LanguageFacet(), DateFacet(), OrganizationFacet(), SourceFacet()]  # the sidebar's order
 
 
-FACETS: tuple[Facet, ...] = (LanguageFacet(), OrganizationFacet(), SourceFacet(), DateFacet())
-
-
-def date_range_mask(cols: Columns, docs: np.ndarray, start: dt.date | None,
-                    end: dt.date | None) -> np.ndarray:
-    """Documents dated within [start, end]; undated ones fall outside any range."""
-    day = cols.day[docs]
-    mask = day > 0
-    if start:
-        mask &= day >= start.toordinal()
-    if end:
-        mask &= day <= end.toordinal()
-    return mask
+def facet_named(name: str) -> Facet | None:
+    return next((f for f in FACETS if f.name == name), None)
 
 
 def count_facets(cols: Columns, docs: np.ndarray, selections: dict[str, tuple[str, ...]],
-                 ui_lang: str, labels) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
-    """The documents passing every selection, and each facet's values.
+                 ui_lang: str) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
+    """The documents passing every selection, and each facet's values (the Whoosh backend).
 
     Each facet is counted over the documents that pass the *other* facets'
     selections, so choosing a second value of a facet stays possible.
@@ -254,31 +280,37 @@ def count_facets(cols: Columns, docs: np.ndarray, selections: dict[str, tuple[st
         for name, m in masks.items():
             if name != facet.name:
                 keep &= m
-        facets[facet.name] = facet.values(cols, docs[keep], selections.get(facet.name, ()), ui_lang, labels)
+        selected = selections.get(facet.name, ())
+        facets[facet.name] = facet.values(facet.counts(cols, docs[keep], selected), selected, ui_lang)
     return docs[everything], facets
 
 
-NEAR_DUPLICATE_BITS = 12  # SimHash distance of a reprint (other stories on the same topic: 23+ of 64)
+def date_range(start: str | None, end: str | None) -> dict:
+    """The cluster's ``range`` on the item date, either end open (ISO days)."""
+    bounds = {"gte": start, "lte": end}
+    return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
 
 
-def collapse(ordered: np.ndarray, simhash: np.ndarray, groups_wanted: int) -> list[list[int]]:
-    """Group ranked documents with near-identical fingerprints; the best-ranked leads.
+_YEAR_ONLY = {"term": {"date_precision": "year"}}  # an item dated by its year alone is in no month
 
-    Stops once ``groups_wanted`` groups exist (later documents may still join
-    them only if they were examined first, so a page never changes afterwards).
-    """
-    groups: list[list[int]] = []
-    heads = np.zeros(0, dtype=np.uint64)
-    for doc in ordered.tolist():
-        fingerprint = simhash[doc]
-        if fingerprint and len(heads):
-            distance = np.bitwise_count(heads ^ fingerprint)
-            best = int(np.argmin(distance))
-            if distance[best] <= NEAR_DUPLICATE_BITS:
-                groups[best].append(doc)
-                continue
-        if len(groups) >= groups_wanted:
-            continue
-        groups.append([doc])
-        heads = np.append(heads, fingerprint if fingerprint else np.uint64(0))
-    return groups
+
+def _date_selection(value: str) -> dict:
+    if len(value) == 4:
+        return date_range(f"{value}-01-01", f"{value}-12-31")
+    year, month = int(value[:4]), int(value[5:7])
+    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return {"bool": {"filter": [date_range(f"{value}-01", end.isoformat())], "must_not": [_YEAR_ONLY]}}
+
+
+def _one_year(selected: tuple[str, ...]) -> str | None:
+    years = {v[:4] for v in selected}
+    return next(iter(years)) if len(years) == 1 else None
+
+
+def _positions(names: list[str], wanted) -> np.ndarray:
+    index = {v: i for i, v in enumerate(names)}
+    return np.array([index[w] for w in wanted if w in index], dtype=np.int32)
+
+
+def _counted(names: list[str], counts: np.ndarray) -> Counts:
+    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .errors import BadRequest
+from .facets import FACETS, facet_named
 
 MAX_QUERY_CHARS = 1000
 MAX_PER_PAGE = 100
@@ -14,46 +17,18 @@ MAX_FILTER_VALUES = 50
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("most", "all", "any")  # "most", the default: all words first, then most of them
 UI_LANGS = ("pl", "en")
-LANGUAGES = ("pl", "en", "other")
-_DATE_VALUE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
-
-
-def organization_ids(values: Sequence[str]) -> tuple[str, ...]:
-    """Registry ids for organization values given as an id, acronym or name, in either language.
-
-    ``OBWE``, ``osce`` and ``Organization for Security and Co-operation in
-    Europe`` are one organization; a value the registry does not know is a
-    clear error, never a silent empty result.
-    """
-    from indexer import registry
-
-    found = []
-    for value in values:
-        org = registry().resolve(value)
-        if org is None:
-            raise BadRequest(f"unknown organization {value!r}: give an id, acronym or name from the registry",
-                             "org")
-        found.append(org)
-    return tuple(dict.fromkeys(found))
-
-
-class BadRequest(ValueError):
-    """A parameter is out of range or malformed; the message says which and why."""
-
-    def __init__(self, message: str, parameter: str | None = None):
-        super().__init__(message)
-        self.parameter = parameter
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """One search: the query, the selected facet values, sorting and paging."""
+    """One search: the query, the selected facet values, sorting and paging.
+
+    ``selections`` maps a facet's name (``facets.FACETS``) to its chosen
+    values, e.g. ``{"language": ("pl",), "date": ("2023-11",)}``.
+    """
 
     q: str = ""
-    languages: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()  # "2023" or "2023-11"
+    selections: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
@@ -76,17 +51,28 @@ class SearchRequest:
             raise BadRequest(f"per_page must be between 1 and {MAX_PER_PAGE}", "per_page")
         if self.ui_lang not in UI_LANGS:
             raise BadRequest("ui_lang must be pl or en", "ui_lang")
-        for name in ("languages", "organizations", "sources", "dates"):
-            if len(getattr(self, name)) > MAX_FILTER_VALUES:
-                raise BadRequest(f"at most {MAX_FILTER_VALUES} values for {name}", name)
-        for lang in self.languages:
-            if lang not in LANGUAGES:
-                raise BadRequest(f"unknown language {lang!r} (use pl, en or other)", "lang")
-        for value in self.dates:
-            if not _DATE_VALUE.match(value):
-                raise BadRequest(f"date must be YYYY or YYYY-MM, not {value!r}", "date")
+        selections = {}
+        for name, values in self.selections.items():
+            facet = facet_named(name)
+            if facet is None:
+                raise BadRequest(f"no facet named {name!r}", name)
+            if len(values) > MAX_FILTER_VALUES:
+                raise BadRequest(f"at most {MAX_FILTER_VALUES} values for {facet.param}", facet.param)
+            facet.check(tuple(values))
+            if values:
+                selections[name] = tuple(values)
+        object.__setattr__(self, "selections", selections)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise BadRequest("'from' is after 'to'", "from")
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        """The values chosen of the facet ``name`` (none: an empty tuple)."""
+        return self.selections.get(name, ())
+
+    @property
+    def filtered(self) -> bool:
+        """Does anything beyond the query narrow the result (a facet value or a date bound)?"""
+        return bool(self.selections or self.date_from or self.date_to)
 
     @property
     def offset(self) -> int:
@@ -96,10 +82,7 @@ class SearchRequest:
         """Query-string parameters for this request with ``changes`` applied (for links)."""
         values = {
             "q": [self.q] if self.q else [],
-            "lang": list(self.languages),
-            "org": list(self.organizations),
-            "source": list(self.sources),
-            "date": list(self.dates),
+            **{f.param: list(self.selected(f.name)) for f in FACETS},
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],
             "sort": [self.sort] if self.sort != "relevance" else [],
@@ -129,10 +112,7 @@ class SearchRequest:
 
         return cls(
             q=one("q").strip(),
-            languages=tuple(v.lower() for v in many("lang")),
-            organizations=organization_ids(many("org")),
-            sources=many("source"),
-            dates=many("date"),
+            selections={f.name: f.parse(many(f.param)) for f in FACETS},
             date_from=parse_day(one("from"), "from"),
             date_to=parse_day(one("to"), "to"),
             sort=one("sort", "relevance") or "relevance",

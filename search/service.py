@@ -32,13 +32,15 @@ from indexer.analysis import analyzer_for
 from indexer.store import current_generation
 from indexer.vocab import Vocabulary
 
+from .columns import Columns, date_range_mask
 from .docsets import Matcher, Scored, scores_at
-from .facets import Columns, collapse, count_facets, date_range_mask
+from .facets import count_facets
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
 from .matching import STRICT, match_most
 from .matching import notice as most_notice
 from .query import ParsedQuery, limit_expansions, make_parser, parse_query
+from .reprints import collapse
 from .request import MATCHES, SearchRequest
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
@@ -247,15 +249,13 @@ class SearchService(BaseService):
         start, end = date_bounds(request, parsed)
         if start or end:
             docs = docs[date_range_mask(cols, docs, start, end)]
-        selections = {"language": request.languages, "organization": request.organizations,
-                      "source": request.sources, "date": request.dates}
-        final, facets = count_facets(cols, docs, selections, request.ui_lang, self.registry.label)
+        final, facets = count_facets(cols, docs, request.selections, request.ui_lang)
 
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=notice)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
-        orgs = set(parsed.organizations) | set(request.organizations)
+        orgs = set(parsed.organizations) | set(request.selected("organization"))
         result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)

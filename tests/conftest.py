@@ -37,6 +37,14 @@ def corpus_rows(name: str, limit: int | None = None) -> list[dict]:
     return rows
 
 
+def assert_consistent(service, result) -> None:
+    """A result that adds up: total within the index, the page holding what total promises."""
+    assert 0 <= result.total <= service.stats()["documents"]
+    assert len(result.hits) == min(result.per_page, max(0, result.total - (result.page - 1) * result.per_page))
+    assert len({h["id"] for h in result.hits}) == len(result.hits)
+    assert sum(v["count"] for v in result.facets["language"]) == result.total
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     from indexer import reindex
@@ -81,3 +89,33 @@ def polish_news_service(tmp_path_factory):
     (folder / "pl.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
     reindex([folder / "pl.jsonl"], folder / "index", jobs=2)
     return SearchService(folder / "index")
+
+
+# -- the app, its test client and the command runner (as Flask's tutorial app has them) ----------
+
+@pytest.fixture
+def app(sample_index):
+    """The web app over the bundled sample index."""
+    from web import create_app
+
+    return create_app({"INDEX": str(sample_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    """Runs ``prasa`` commands in-process: ``runner.invoke(["search", "OBWE", "--json"])``."""
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    class Runner(CliRunner):
+        def invoke(self, args, **kwargs):
+            kwargs.setdefault("catch_exceptions", False)
+            return super().invoke(main, args, **kwargs)
+
+    return Runner()

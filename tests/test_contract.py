@@ -65,7 +65,7 @@ def test_an_organization_in_either_language_finds_items_in_both(service, q):
 
 
 def test_organization_filter_finds_both_languages(service):
-    result = service.search(SearchRequest(organizations=("osce",), per_page=50))
+    result = service.search(SearchRequest(per_page=50, selections={"organization": ("osce",)}))
     assert facet(result, "language").keys() >= {"pl", "en"}
     assert all("osce" in [o["id"] for o in h["organizations"]] for h in result.hits)
 
@@ -93,8 +93,8 @@ def test_organization_values_resolve_alike(service):
 
 
 def test_multi_select_facets(service):
-    both = service.search(SearchRequest(q="OBWE", languages=("pl", "en")))
-    one = service.search(SearchRequest(q="OBWE", languages=("pl",)))
+    both = service.search(SearchRequest(q="OBWE", selections={"language": ("pl", "en")}))
+    one = service.search(SearchRequest(q="OBWE", selections={"language": ("pl",)}))
     assert facet(one, "language") == {k: (c, k == "pl") for k, (c, _) in facet(both, "language").items()}
     assert one.total == facet(both, "language")["pl"][0] and all(h["language"] == "pl" for h in one.hits)
 
@@ -102,10 +102,10 @@ def test_multi_select_facets(service):
 def test_date_histogram_years_then_months(service):
     years = facet(service.search(SearchRequest()), "date")
     assert years["2024"][0] > 30
-    months = facet(service.search(SearchRequest(dates=("2024",))), "date")
+    months = facet(service.search(SearchRequest(selections={"date": ("2024",)})), "date")
     assert months["2024"] == (years["2024"][0], True)
     assert sum(c for v, (c, _) in months.items() if len(v) == 7) <= years["2024"][0]
-    march = service.search(SearchRequest(dates=("2024-03",)))
+    march = service.search(SearchRequest(selections={"date": ("2024-03",)}))
     assert march.total == months["2024-03"][0] >= 3
 
 

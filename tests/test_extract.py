@@ -7,7 +7,8 @@ import pytest
 from indexer import extract
 from indexer.datelines import parse_dateline
 from indexer.extract import ExtractError, first_sentence
-from indexer.readers import Record, read_file
+from indexer.readers import read_file
+from indexer.records import Record
 
 from .conftest import EN_SEED, PL_SEED, corpus_rows
 

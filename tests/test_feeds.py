@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from indexer import extract
-from indexer.readers import Problem, read_file
+from indexer.readers import read_file
+from indexer.records import Problem
 
 from .conftest import SAMPLE
 

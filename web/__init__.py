@@ -42,11 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["prasa"] = open_service(app.config["INDEX"], app.config["BACKEND"])
 
-    from . import api, pages
+    from . import api, errors, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
-    api.register_error_handlers(app)
+    errors.register_error_handlers(app)
 
     @app.after_request
     def security_headers(response):

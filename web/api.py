@@ -1,31 +1,20 @@
 """The JSON API: ``/api/search``, ``/api/items/<id>``, ``/api/health``, ``/api/openapi.json``.
 
-Every error has one shape: ``{"error": {"code", "message"}}`` (plus ``parameter``
-for a bad parameter).  No query string yields a 500.
+Every error has one shape (``errors.py``).  No query string yields a 500.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from werkzeug.exceptions import HTTPException
 
-from indexer import IndexMissing
-from search import BadRequest, SearchRequest
+from search import SearchRequest
 
 from . import service
+from .errors import error_response
 from .i18n import ui_language
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def error_response(status: int, code: str, message: str, parameter: str | None = None):
-    body = {"code": code, "message": message}
-    if parameter:
-        body["parameter"] = parameter
-    response = jsonify({"error": body})
-    response.status_code = status
-    return response
 
 
 def search_request() -> SearchRequest:
@@ -64,38 +53,3 @@ def api_health():
 @bp.get("/openapi.json")
 def api_openapi():
     return jsonify(openapi_document())
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def register_error_handlers(app) -> None:
-    """JSON errors under /api/, the HTML error page elsewhere."""
-    from .pages import error_page
-
-    @app.errorhandler(BadRequest)
-    def bad_request(e: BadRequest):
-        if _wants_json():
-            return error_response(400, "bad_request", str(e), e.parameter)
-        return error_page(400, str(e))
-
-    @app.errorhandler(IndexMissing)
-    def index_missing(e: IndexMissing):
-        if _wants_json():
-            return error_response(503, "index_unavailable", str(e))
-        return error_page(503, None)
-
-    @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException):
-        if _wants_json():
-            code = (e.name or "error").lower().replace(" ", "_")
-            return error_response(e.code or 500, code, e.description or e.name)
-        return error_page(e.code or 500, e.description)
-
-    @app.errorhandler(Exception)
-    def unexpected(e: Exception):  # a bug: logged, answered without internals
-        app.logger.exception("unhandled error")
-        if _wants_json():
-            return error_response(500, "internal_error", "internal error")
-        return error_page(500, None)

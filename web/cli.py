@@ -20,8 +20,17 @@ from indexer import (
     read_file,
     reindex_into,
 )
-from indexer.readers import Problem
-from search import MATCHES, BadRequest, SearchRequest, open_service, parse_day
+from indexer.records import Problem
+from search import (
+    FACETS,
+    MATCHES,
+    SORTS,
+    UI_LANGS,
+    BadRequest,
+    SearchRequest,
+    open_service,
+    parse_day,
+)
 
 _INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
                       help="Index folder (default: $PRASA_INDEX or ./prasa-index).")
@@ -36,7 +45,7 @@ def _reference(value: str | None) -> dt.date | None:
 
 
 @click.group()
-@click.version_option(package_name="prasa")
+@click.version_option(package_name="prasa", prog_name="prasa")
 def main() -> None:
     """prasa: full-text search for press items in Polish and English."""
 
@@ -132,32 +141,38 @@ def _print_summary(summary, index_dir: Path) -> None:
         click.echo(f"  … and {len(summary.failed) - 20} more (see --json)", err=True)
 
 
-@main.command("search")
+class _SearchCommand(click.Command):
+    """``prasa search`` with one repeatable option per facet, read from ``search.FACETS`` when run."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        facet_options = [click.Option([f"--{f.param}", f"facet_{f.name}"], multiple=True,
+                                      help=f"{f.description} (repeatable).") for f in FACETS]
+        return params[:-1] + facet_options + params[-1:]  # --help stays last
+
+
+@main.command("search", cls=_SearchCommand)
 @click.argument("query", default="")
 @_INDEX
-@click.option("--lang", multiple=True, help="pl, en or other (repeat for several).")
-@click.option("--org", multiple=True, help="Organization id, acronym or name (repeatable).")
-@click.option("--source", multiple=True, help="Source agency or outlet (repeatable).")
-@click.option("--date", "dates", multiple=True, help="Year or month: 2023 or 2023-11.")
 @click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest date, YYYY-MM-DD.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="relevance")
 @click.option("--match", type=click.Choice(list(MATCHES)), default="most",
               help="Items with every word first, then most of them (most); every word (all); any word (any).")
 @click.option("--collapse", is_flag=True, help="Fold near-duplicate reprints into one hit.")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)
-@click.option("--ui-lang", type=click.Choice(["pl", "en"]), default="en")
+@click.option("--ui-lang", type=click.Choice(list(UI_LANGS)), default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API returns.")
-def search_command(query, index_dir, lang, org, source, dates, date_from, date_to, sort, match,
-                   collapse, page, per_page, ui_lang, as_json):
+def search_command(query, index_dir, date_from, date_to, sort, match, collapse, page, per_page, ui_lang,
+                   as_json, **facet_values):
     """Search the index (the query syntax is in the README)."""
     try:
         # the very path /api/search takes: the same parameters, the same checks and resolution
-        params = {"q": [query], "lang": list(lang), "org": list(org), "source": list(source),
-                  "date": list(dates), "from": [date_from or ""], "to": [date_to or ""], "sort": [sort],
+        params = {"q": [query], "from": [date_from or ""], "to": [date_to or ""], "sort": [sort],
                   "match": [match], "collapse": ["1" if collapse else "0"], "page": [str(page)],
-                  "per_page": [str(per_page)], "ui": [ui_lang]}
+                  "per_page": [str(per_page)], "ui": [ui_lang],
+                  **{f.param: list(facet_values.get(f"facet_{f.name}") or ()) for f in FACETS}}
         request = SearchRequest.from_params(params)
         result = open_service(index_dir).search(request)
     except BadRequest as e:

@@ -1,4 +1,7 @@
-"""Interface strings in Polish and English, and choosing the interface language."""
+"""Interface strings in Polish and English, and choosing the interface language.
+
+A facet's title lives with its definition (``search.FACETS``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,7 @@ STRINGS = {
         "search": "Search", "placeholder": "Search press items in Polish and English…",
         "results": "results", "result": "result", "no_results": "No items match.",
         "tips": "Try fewer words, check the spelling, or remove a filter:",
-        "did_you_mean": "Did you mean", "language": "Language", "organization": "Organization",
-        "source": "Source", "date": "Date", "all_years": "All years", "sort": "Sort",
+        "did_you_mean": "Did you mean", "all_years": "All years", "sort": "Sort",
         "relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first",
         "prev": "Previous", "next": "Next", "page": "Page", "clear": "Clear filters",
         "welcome": "Search {n} press items", "examples": "For example:",
@@ -28,8 +30,7 @@ STRINGS = {
         "search": "Szukaj", "placeholder": "Szukaj w depeszach po polsku i angielsku…",
         "results": "wyników", "result": "wynik", "no_results": "Brak pasujących depesz.",
         "tips": "Spróbuj mniej słów, sprawdź pisownię albo usuń filtr:",
-        "did_you_mean": "Czy chodziło o", "language": "Język", "organization": "Organizacja",
-        "source": "Źródło", "date": "Data", "all_years": "Wszystkie lata", "sort": "Sortuj",
+        "did_you_mean": "Czy chodziło o", "all_years": "Wszystkie lata", "sort": "Sortuj",
         "relevance": "Trafność", "newest": "Najnowsze", "oldest": "Najstarsze",
         "prev": "Poprzednia", "next": "Następna", "page": "Strona", "clear": "Wyczyść filtry",
         "welcome": "Przeszukaj {n} depesz", "examples": "Na przykład:",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search import MAX_PER_PAGE, MAX_QUERY_CHARS
+from search import FACETS, MAX_PER_PAGE, MAX_QUERY_CHARS
 
 
 def _array_param(name: str, description: str, enum: list[str] | None = None) -> dict:
@@ -63,10 +63,7 @@ def openapi_document() -> dict:
     search_params = [
         {"name": "q", "in": "query", "required": False, "description": "Query (syntax in the README)",
          "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-        _array_param("lang", "Language filter (OR within, comma lists allowed)", ["pl", "en", "other"]),
-        _array_param("org", "Organization ids"),
-        _array_param("source", "Sources"),
-        _array_param("date", "Years (2023) or months (2023-11)"),
+        *(_array_param(f.param, f.description, list(f.enum) if f.enum else None) for f in FACETS),
         {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
         {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
         {"name": "sort", "in": "query", "required": False,
@@ -93,9 +90,10 @@ def openapi_document() -> dict:
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
             "sort": {"type": "string"}, "hits": {"type": "array", "items": _HIT},
-            "facets": {"type": "object", "required": ["language", "organization", "source", "date"],
-                       "properties": {k: {"type": "array", "items": _FACET_VALUE}
-                                      for k in ("language", "organization", "source", "date")}},
+            "facets": {"type": "object", "required": [f.name for f in FACETS],
+                       "properties": {f.name: {"type": "array", "items": _FACET_VALUE,
+                                               "description": f"{f.title('en')}: parameter {f.param}"}
+                                      for f in FACETS}},
             "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING, "took_ms": {"type": "number"},
         },
     }

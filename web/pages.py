@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search import SearchRequest
+from search import FACETS, SearchRequest
 
 from . import service
 from .api import search_request
@@ -15,56 +15,36 @@ from .i18n import translator, ui_language
 
 bp = Blueprint("pages", __name__)
 
-FACET_PARAMS = {"language": "lang", "organization": "org", "source": "source", "date": "date"}
-FACET_ORDER = ("language", "date", "organization", "source")
-
 
 def search_url(params: dict[str, list[str]]) -> str:
     return url_for("pages.index") + ("?" + urlencode(params, doseq=True) if params else "")
 
 
-def _toggle(selected: tuple[str, ...], value: str) -> list[str]:
-    return [v for v in selected if v != value] if value in selected else [*selected, value]
-
-
-def _toggle_date(selected: tuple[str, ...], value: str) -> list[str]:
-    """Years select one year (then its months show); months toggle within that year."""
-    if len(value) == 4:
-        return [] if value in selected or any(v.startswith(value) for v in selected) else [value]
-    months = [v for v in selected if len(v) == 7]
-    months = _toggle(tuple(months), value)
-    return months or [value[:4]]
-
-
-def facet_views(req: SearchRequest, facets: dict) -> list[dict]:
-    """Facet values with the link that toggles each, for the sidebar."""
+def facet_views(req: SearchRequest, facets: dict, t) -> list[dict]:
+    """Each facet's values with the link that toggles each, for the sidebar."""
     views = []
-    selections = {"language": req.languages, "organization": req.organizations,
-                  "source": req.sources, "date": req.dates}
-    for name in FACET_ORDER:
-        values = facets.get(name, [])
-        param = FACET_PARAMS[name]
+    for facet in FACETS:
+        values, selected = facets.get(facet.name, []), req.selected(facet.name)
         top = max((v["count"] for v in values), default=0) or 1
-        rows = []
-        for v in values:
-            new = (_toggle_date if name == "date" else _toggle)(selections[name], v["value"])
-            rows.append({**v, "url": search_url(req.to_params(**{param: new, "page": None})),
-                         "bar": round(100 * v["count"] / top), "month": len(v["value"]) == 7})
-        views.append({"name": name, "param": param, "values": rows,
-                      "clear_url": search_url(req.to_params(**{param: None, "page": None}))
-                      if selections[name] else None})
+        rows = [{**v, "url": search_url(req.to_params(**{facet.param: facet.toggle(selected, v["value"]),
+                                                          "page": None})),
+                 "bar": round(100 * v["count"] / top), "month": len(v["value"]) == 7} for v in values]
+        views.append({"name": facet.name, "title": facet.title(req.ui_lang), "histogram": facet.histogram,
+                      "values": rows, "clear_label": t("all_years") if facet.histogram else t("remove"),
+                      "clear_url": search_url(req.to_params(**{facet.param: None, "page": None}))
+                      if selected else None})
     return views
 
 
 def active_filters(req: SearchRequest, facets: dict) -> list[dict]:
+    """A removable chip for each selected value and date bound."""
     labels = {(name, v["value"]): v["label"] for name, vs in facets.items() for v in vs}
     out = []
-    for name, param in FACET_PARAMS.items():
-        chosen = getattr(req, {"language": "languages", "organization": "organizations",
-                               "source": "sources", "date": "dates"}[name])
+    for facet in FACETS:
+        chosen = req.selected(facet.name)
         for value in chosen:
-            out.append({"label": labels.get((name, value), value),
-                        "url": search_url(req.to_params(**{param: [v for v in chosen if v != value],
+            out.append({"label": labels.get((facet.name, value), value),
+                        "url": search_url(req.to_params(**{facet.param: [v for v in chosen if v != value],
                                                            "page": None}))})
     for name in ("from", "to"):
         value = getattr(req, f"date_{name}")
@@ -88,7 +68,7 @@ def index():
     data = result.to_dict()
     return render_template(
         "search.html", t=translator(ui), ui=ui, req=req, result=data,
-        facets=facet_views(req, data["facets"]), filters=active_filters(req, data["facets"]),
+        facets=facet_views(req, data["facets"], translator(ui)), filters=active_filters(req, data["facets"]),
         pages=page_links(req, result.pages),
         prev_url=search_url(req.to_params(page=req.page - 1 if req.page > 2 else None)) if req.page > 1 else None,
         next_url=search_url(req.to_params(page=req.page + 1)) if req.page < result.pages else None,
@@ -97,13 +77,8 @@ def index():
                    for s in ("relevance", "newest", "oldest")},
         ui_urls={lang: search_url(req.to_params(ui=lang)) for lang in ("pl", "en")},
         collapse_url=search_url(req.to_params(collapse=None if req.collapse else "1", page=None)),
-        browsing=not req.q and not filters_chosen(req),
+        browsing=not req.q and not req.filtered,
     )
-
-
-def filters_chosen(req: SearchRequest) -> bool:
-    return bool(req.languages or req.organizations or req.sources or req.dates
-                or req.date_from or req.date_to)
 
 
 @bp.get("/items/<path:item_id>")
@@ -115,7 +90,7 @@ def item(item_id: str):
         abort(404, description=f"no item with id {item_id!r}")
     related = []
     for org in data["organizations"][:2]:
-        found = svc.search(SearchRequest(organizations=(org["id"],), sort="newest", per_page=6, ui_lang=ui))
+        found = svc.search(SearchRequest(selections={"organization": (org["id"],)}, sort="newest", per_page=6, ui_lang=ui))
         hits = [h for h in found.hits if h["id"] != item_id][:5]
         if hits:
             related.append({"title": translator(ui)("more_org", org=org["label"]), "hits": hits,
@@ -133,11 +108,3 @@ def item(item_id: str):
                            back_url=search_url({"ui": [ui]}),
                            ui_urls={lang: url_for("pages.item", item_id=item_id, ui=lang)
                                     for lang in ("pl", "en")})
-
-
-def error_page(status: int, message: str | None):
-    ui = ui_language(request)
-    t = translator(ui)
-    return render_template("error.html", t=t, ui=ui, status=status,
-                           message=message or (t("unavailable") if status == 503 else ""),
-                           ui_urls={lang: search_url({"ui": [lang]}) for lang in ("pl", "en")}), status

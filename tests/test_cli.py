@@ -1,0 +1,94 @@
+"""The ``prasa`` command, every subcommand: reindex, search, extract, stats, serve."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .conftest import PL_SEED, SEEDS
+
+
+def test_version(runner):
+    assert runner.invoke(["--version"]).output.startswith("prasa")
+
+
+def test_reindex_then_stats(runner, tmp_path: Path):
+    index = tmp_path / "index"
+    out = runner.invoke(["reindex", str(SEEDS), "--index", str(index), "--json"])
+    summary = json.loads(out.output)
+    assert out.exit_code == 0 and summary["added"] == summary["documents"] >= 2
+    stats = json.loads(runner.invoke(["stats", "--index", str(index), "--json"]).output)
+    assert stats["documents"] == summary["documents"] and set(stats["languages"]) >= {"pl", "en"}
+    assert "osce" in stats["organizations"]
+
+
+def test_extract_reads_the_year_from_the_reference_date(runner):
+    out = runner.invoke(["extract", str(PL_SEED), "--json", "--reference-date", "2024-12-31"])
+    item, = json.loads(out.output)
+    assert (item["date"], item["place"], item["source"], item["language"]) == ("2024-12-06", "Mińsk", "BELTA", "pl")
+    assert {"osce", "unodc", "un"} <= set(item["organizations"])
+
+
+def test_search_json_is_what_the_api_returns(runner, client, sample_index):
+    cli = json.loads(runner.invoke(["search", "handel ludźmi", "--org", "OBWE", "--json",
+                                    "--index", str(sample_index)]).output)
+    api = client.get("/api/search", query_string={"q": "handel ludźmi", "org": "OBWE"}).get_json()
+    for result in (cli, api):
+        result.pop("took_ms")
+    assert cli == api and cli["total"] > 0
+
+
+def test_search_text_marks_matches_and_prints_notices(runner, sample_index):
+    out = runner.invoke(["search", "handel ludźmi", "--index", str(sample_index), "--per-page", "3"], color=True)
+    assert out.exit_code == 0 and "results (page 1 of" in out.output
+    assert "\x1b[1m" in out.output  # a matched word in bold
+    assert "<mark>" not in out.output
+
+
+def test_search_bad_values_are_usage_errors(runner, sample_index):
+    for args, parameter in ((["--lang", "de"], "lang"), (["--org", "no such body"], "organization"),
+                            (["--date", "2024-13"], "date")):
+        out = runner.invoke(["search", "x", "--index", str(sample_index), *args])
+        assert out.exit_code == 2 and parameter in out.output.lower()
+
+
+def test_search_without_an_index_says_so(runner, tmp_path: Path):
+    out = runner.invoke(["search", "x", "--index", str(tmp_path / "nothing")])
+    assert out.exit_code == 1 and "reindex" in out.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_and_stops_on_sigterm(sample_index):
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(sample_index),
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        health = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    health = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert health and health["status"] == "ok" and health["documents"] > 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=OBWE", timeout=5) as r:
+            assert json.load(r)["total"] > 0
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        assert server.returncode in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
