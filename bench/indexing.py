@@ -23,6 +23,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
 from indexer import prepare_items, reindex
+from indexer.build import prepare
 from indexer.readers import read_file, walk
 from indexer.records import Record
 
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("sources", nargs="*", type=Path, default=[ROOT / "sample"])
     args = parser.parse_args()
     os.environ.setdefault("TQDM_DISABLE", "1")
-    list(prepare_items([ROOT / "sample"]))  # load Stempel, langid and dateparser once, off the clock
+    list(prepare_items([ROOT / "sample"], prepare=prepare))  # load Stempel, langid and dateparser once, off the clock
     size_mb = text_bytes(args.sources) / 1e6
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

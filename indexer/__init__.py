@@ -5,10 +5,11 @@ The public face: what the CLI, the search side and the tests use.
 
 from .analysis import analyze
 from .backends import BACKENDS, index_label, reindex_into, selected_backend
-from .build import Summary, prepare_items, reindex
+from .build import reindex
 from .extract import extract
 from .items import Item
 from .orgs import Organization, Registry, registry
+from .pipeline import Summary, prepare_items
 from .readers import read_file
 from .records import Problem
 from .schema import build_schema, item_from_stored

@@ -1,18 +1,35 @@
 """Which index prasa writes and reads: the embedded Whoosh folder or an OpenSearch cluster.
 
 ``PRASA_BACKEND=whoosh`` (the default) or ``opensearch`` (with
-``PRASA_OPENSEARCH_URL``); the reindex command, the search command and the
-web app all choose through here, so one setting moves all of them.
+``PRASA_OPENSEARCH_URL``).  ``selected_backend`` is the one place that reads
+the setting; the write side picks its ``pipeline.Backend`` from ``WRITERS``
+here, the read side its service from ``search.SERVICES``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from .build import Summary, reindex
+from .pipeline import Backend, Summary, run_reindex
 
 BACKENDS = ("whoosh", "opensearch")
+
+
+def _whoosh(index_dir: Path) -> Backend:
+    from .build import WhooshBackend
+
+    return WhooshBackend(index_dir)
+
+
+def _cluster(index_dir: Path) -> Backend:
+    from .cluster import ClusterBackend, ClusterConfig
+
+    return ClusterBackend(ClusterConfig.from_env())
+
+
+WRITERS: dict[str, Callable[[Path], Backend]] = {"whoosh": _whoosh, "opensearch": _cluster}
 
 
 def selected_backend(name: str | None = None) -> str:
@@ -23,20 +40,16 @@ def selected_backend(name: str | None = None) -> str:
     return name
 
 
+def open_backend(index_dir: Path, backend: str | None = None) -> Backend:
+    """The write side of the configured backend (the folder ``index_dir`` for Whoosh)."""
+    return WRITERS[selected_backend(backend)](Path(index_dir))
+
+
 def reindex_into(sources: list[Path], index_dir: Path, *, backend: str | None = None, **options) -> Summary:
     """``reindex`` into the Whoosh folder ``index_dir`` or into the configured cluster."""
-    if selected_backend(backend) == "opensearch":
-        from .cluster import ClusterConfig, reindex_cluster
-
-        return reindex_cluster(sources, ClusterConfig.from_env(), **options)
-    return reindex(sources, index_dir, **options)
+    return run_reindex(open_backend(index_dir, backend), sources, **options)
 
 
 def index_label(index_dir: Path, backend: str | None = None) -> str:
     """How messages name the index: its folder, or the cluster URL and alias."""
-    if selected_backend(backend) == "opensearch":
-        from .cluster import ClusterConfig
-
-        config = ClusterConfig.from_env()
-        return f"{config.url.rstrip('/')}/{config.alias}"
-    return str(index_dir)
+    return open_backend(index_dir, backend).label

@@ -1,7 +1,8 @@
 """``prasa reindex`` into an OpenSearch/Elasticsearch cluster (``PRASA_BACKEND=opensearch``).
 
-The same reading, extraction and change detection as the Whoosh index
-(``build.py``); the cluster analyzes the text itself (``mapping.py``).
+The backend of the shared reindex loop (``pipeline.py``), as ``build.py`` is
+for the Whoosh folder; the cluster analyzes English text itself, prasa sends
+Polish terms pre-analyzed (``mapping.py``).
 
 - Searches go to an alias (``PRASA_OPENSEARCH_INDEX``, default ``prasa``).  A
   full reindex builds a new index ``<alias>-<timestamp>``, and only once it is
@@ -21,24 +22,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import (
-    Summary,
-    changes,
-    extract_only,
-    finish,
-    gone_items,
-    prepare_items,
-    readable_sources,
-)
 from .items import Item
 from .mapping import index_settings, to_source
+from .pipeline import Backend, Summary, extract_only, run_reindex
 from .records import Problem
 from .store import IndexBusy, IndexMissing
+
+
+class ClusterError(ValueError):
+    """The cluster backend cannot be used as configured (no URL set, opensearch-py not installed)."""
+
+
+class ClusterUnavailable(IndexMissing):
+    """The cluster is unreachable or holds no prasa index: searching it is a 503, as a missing folder is."""
+
 
 BULK_ITEMS = 500
 BULK_BYTES = 8 * 1024 * 1024
@@ -61,7 +62,7 @@ class ClusterConfig:
     def from_env(cls) -> ClusterConfig:
         url = os.environ.get("PRASA_OPENSEARCH_URL")
         if not url:
-            raise IndexMissing("PRASA_BACKEND=opensearch needs PRASA_OPENSEARCH_URL (e.g. http://localhost:9200)")
+            raise ClusterError("PRASA_BACKEND=opensearch needs PRASA_OPENSEARCH_URL (e.g. http://localhost:9200)")
         return cls(url=url, alias=os.environ.get("PRASA_OPENSEARCH_INDEX", "prasa"),
                    shards=int(os.environ.get("PRASA_OPENSEARCH_SHARDS", "1")),
                    replicas=int(os.environ.get("PRASA_OPENSEARCH_REPLICAS", "0")),
@@ -76,7 +77,7 @@ class ClusterConfig:
         try:
             from opensearchpy import OpenSearch
         except ImportError as e:  # pragma: no cover - depends on the installation
-            raise IndexMissing("the OpenSearch backend needs opensearch-py: pip install 'prasa[opensearch]'") from e
+            raise ClusterError("the OpenSearch backend needs opensearch-py: pip install 'prasa[opensearch]'") from e
         tls = {"ca_certs": self.ca_certs} if self.ca_certs else {}
         return OpenSearch(hosts=[self.url], timeout=60, max_retries=3, retry_on_timeout=True, **tls)
 
@@ -86,24 +87,6 @@ def current_index(client, alias: str) -> str | None:
     if not client.indices.exists_alias(name=alias):
         return None
     return next(iter(client.indices.get_alias(name=alias)))
-
-
-def _known_items(client, index: str) -> dict[str, tuple[str, str]]:
-    """id -> (content hash, path) of what the index holds, paged with search_after."""
-    known: dict[str, tuple[str, str]] = {}
-    after = None
-    while True:
-        body = {"size": SCAN_PAGE, "sort": [{"id": "asc"}], "_source": ["id", "content_hash", "path"],
-                "query": {"match_all": {}}}
-        if after:
-            body["search_after"] = after
-        hits = client.search(index=index, body=body)["hits"]["hits"]
-        for hit in hits:
-            src = hit["_source"]
-            known[src["id"]] = (src.get("content_hash", ""), src.get("path", ""))
-        if len(hits) < SCAN_PAGE:
-            return known
-        after = hits[-1]["sort"]
 
 
 class _Lock:
@@ -170,42 +153,79 @@ def _swap(client, alias: str, new: str, old: str | None) -> None:
             client.indices.delete(index=name, ignore_unavailable=True)
 
 
+class ClusterBackend(Backend):
+    """An index behind an alias: a full build is a new index, swapped in by moving the alias."""
+
+    prepare = staticmethod(extract_only)
+
+    def __init__(self, config: ClusterConfig, client=None):
+        self.config = config
+        self.client = client or config.client()
+        self.paths: dict[str, str] = {}  # id -> file, to name the file of an item the cluster refuses
+
+    @property
+    def label(self) -> str:
+        return f"{self.config.url.rstrip('/')}/{self.config.alias}"
+
+    def lock(self):
+        return _Lock(self.client, self.config)
+
+    def begin(self, full: bool) -> bool:
+        self.current = current_index(self.client, self.config.alias)
+        self.fresh = full or self.current is None
+        self.target = f"{self.config.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}" if self.fresh else self.current
+        if self.fresh:
+            self.client.indices.create(index=self.target,
+                                       body=index_settings(self.config.shards, self.config.replicas))
+        return self.fresh
+
+    def known_items(self) -> dict[str, tuple[str, str]]:
+        """id -> (content hash, path) of what the index holds, paged with search_after."""
+        known: dict[str, tuple[str, str]] = {}
+        after = None
+        while True:
+            body = {"size": SCAN_PAGE, "sort": [{"id": "asc"}], "_source": ["id", "content_hash", "path"],
+                    "query": {"match_all": {}}}
+            if after:
+                body["search_after"] = after
+            hits = self.client.search(index=self.target, body=body)["hits"]["hits"]
+            for hit in hits:
+                src = hit["_source"]
+                known[src["id"]] = (src.get("content_hash", ""), src.get("path", ""))
+            if len(hits) < SCAN_PAGE:
+                return known
+            after = hits[-1]["sort"]
+
+    def write(self, entries, summary: Summary) -> None:
+        _bulk(self.client, _actions(entries, self.target, self.paths), summary, self.paths)
+
+    def delete(self, ids: list[str], summary: Summary) -> None:
+        deletes = ({"_op_type": "delete", "_index": self.target, "_id": item_id} for item_id in ids)
+        _bulk(self.client, deletes, summary, self.paths)
+
+    def flush(self) -> None:
+        self.client.indices.refresh(index=self.target)
+
+    def abort(self) -> None:
+        if self.fresh:  # the alias never pointed here: the old index keeps serving
+            self.client.indices.delete(index=self.target, ignore_unavailable=True)
+
+    def swap(self) -> None:
+        _swap(self.client, self.config.alias, self.target, self.current)
+
+    def documents(self) -> int:
+        return self.client.count(index=self.config.alias)["count"]
+
+    def record(self, summary: dict) -> None:
+        self.client.index(index=self.config.meta, id="last_reindex", body=summary, refresh=True)
+
+
 def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = False, jobs: int = 1,
                     reference: dt.date | None = None, client=None,
                     progress: Callable[[int], None] | None = None) -> Summary:
     """Bring the cluster index up to date with ``sources`` (the cluster twin of ``reindex``)."""
-    started = time.monotonic()
-    client = client or config.client()
-    summary = Summary(full=full)
-    readable = readable_sources(sources, summary)
-    with _Lock(client, config):
-        current = current_index(client, config.alias)
-        fresh = full or current is None
-        target = f"{config.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}" if fresh else current
-        if fresh:
-            client.indices.create(index=target, body=index_settings(config.shards, config.replicas))
-        known = {} if fresh else _known_items(client, target)
-        try:
-            seen: set[str] = set()
-            paths: dict[str, str] = {}
-            entries = changes(prepare_items(readable, reference, jobs, prepare=extract_only),
-                              known, summary, seen, progress)
-            _bulk(client, _actions(entries, target, paths), summary, paths)
-            deletes = [{"_op_type": "delete", "_index": target, "_id": item_id}
-                       for item_id in gone_items(known, seen, readable)]
-            summary.deleted = len(deletes)
-            _bulk(client, iter(deletes), summary, paths)
-            client.indices.refresh(index=target)
-        except BaseException:
-            if fresh:  # the alias never pointed here: the old index keeps serving
-                client.indices.delete(index=target, ignore_unavailable=True)
-            raise
-        if fresh:
-            _swap(client, config.alias, target, current)
-        documents = client.count(index=config.alias)["count"]
-        client.index(index=config.meta, id="last_reindex", body=finish(summary, started, documents),
-                     refresh=True)
-    return summary
+    return run_reindex(ClusterBackend(config, client), sources, full=full, jobs=jobs, reference=reference,
+                       progress=progress)
 
 
 def read_last_cluster_reindex(client, config: ClusterConfig) -> dict | None:

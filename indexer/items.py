@@ -29,6 +29,10 @@ class Item:
     extra: dict = field(default_factory=dict)
     content_hash: str = ""
 
+    def rename(self, new_id: str) -> None:
+        """A new id for an item whose id another file already used (see ``pipeline.unique_id``)."""
+        self.id = new_id
+
     def summary(self) -> dict:
         """The fields ``prasa extract --json`` prints (no body)."""
         return {

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .backends import reindex_into
-from .build import Summary
+from .pipeline import Summary
 from .readers import sniff
 
 DEBOUNCE_SECONDS = 1.0

@@ -3,6 +3,7 @@
 Returns plain data; knows nothing about HTTP.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from indexer import selected_backend
@@ -21,13 +22,19 @@ from .request import (
 from .service import BaseService, SearchResult, SearchService
 
 
+def _cluster_service(index: str | Path | None) -> BaseService:
+    from .cluster import ClusterService
+
+    return ClusterService()
+
+
+SERVICES: dict[str, Callable[[str | Path | None], BaseService]] = {"whoosh": SearchService,
+                                                                   "opensearch": _cluster_service}
+
+
 def open_service(index: str | Path | None = None, backend: str | None = None) -> BaseService:
     """The search service of the configured backend (``PRASA_BACKEND``): Whoosh folder or cluster."""
-    if selected_backend(backend) == "opensearch":
-        from .cluster import ClusterService
-
-        return ClusterService()
-    return SearchService(index)
+    return SERVICES[selected_backend(backend)](index)
 
 
 __all__ = [

@@ -15,8 +15,13 @@ from functools import cache
 import numpy as np
 from whoosh import query as wq
 
-from indexer import IndexMissing, Item, analyze, registry
-from indexer.cluster import ClusterConfig, current_index, read_last_cluster_reindex
+from indexer import Item, analyze, registry
+from indexer.cluster import (
+    ClusterConfig,
+    ClusterUnavailable,
+    current_index,
+    read_last_cluster_reindex,
+)
 from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, unsigned64
 from indexer.schema import field_lang
 
@@ -81,8 +86,8 @@ class ClusterService(BaseService):
         except Exception:  # the cluster is down or unreachable
             return False
 
-    def _missing(self) -> IndexMissing:
-        return IndexMissing(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
+    def _missing(self) -> ClusterUnavailable:
+        return ClusterUnavailable(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
 
     # -- searching -------------------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
@@ -134,7 +139,7 @@ class ClusterService(BaseService):
         except NotFoundError as e:
             raise self._missing() from e
         except Unreachable as e:
-            raise IndexMissing(f"the cluster at {self.config.url} is unreachable") from e
+            raise ClusterUnavailable(f"the cluster at {self.config.url} is unreachable") from e
 
     def _page(self, body: dict, request: SearchRequest) -> dict:
         if "from" in body or request.offset == 0:

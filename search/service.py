@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -118,28 +119,28 @@ def item_fields(item: Item, registry: Registry, ui_lang: str) -> dict:
     return data
 
 
-class BaseService:
+class BaseService(ABC):
     """The query side's seam: what every backend answers (Whoosh folder, OpenSearch cluster).
 
     Subclasses implement ``_search``, ``item``, ``stats``, ``health`` and
     ``ready``; the relaxed any-word retry and the timing are shared here.
     """
 
+    @abstractmethod
     def ready(self) -> bool:
         """Is there an index to search?"""
-        raise NotImplementedError
 
+    @abstractmethod
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
         """One item with its full text, or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def stats(self) -> dict:
         """Document counts by language, source, organization and year."""
-        raise NotImplementedError
 
+    @abstractmethod
     def health(self) -> dict:
         """Status, document count, last reindex and the generation (or index) served."""
-        raise NotImplementedError
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Search; when no item has all of several plain words, show items with some of them."""
@@ -155,9 +156,9 @@ class BaseService:
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
+    @abstractmethod
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         """One search: the result and the query's plain words."""
-        raise NotImplementedError
 
 
 class _Generation:

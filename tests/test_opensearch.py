@@ -18,9 +18,9 @@ import pytest
 
 from indexer import IndexBusy, read_file, registry
 from indexer.analysis import analyzer_for
-from indexer.build import extract_only
 from indexer.cluster import ClusterConfig, reindex_cluster
 from indexer.mapping import ANALYSIS, MAX_RESULT_WINDOW, index_settings, to_source, unsigned64
+from indexer.pipeline import extract_only
 from search import SearchRequest
 from search.cluster import ClusterService
 from search.dsl import aggregations, facets_from_response, query_schema, search_body, to_dsl

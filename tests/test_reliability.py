@@ -15,7 +15,8 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
 from indexer import reindex
-from indexer.build import prepare_items
+from indexer.build import prepare
+from indexer.pipeline import prepare_items
 from indexer.records import Problem
 from search import BadRequest, SearchRequest
 from web import create_app
@@ -51,7 +52,7 @@ def _bad_bytes():
 
 
 def _prepared(path: Path) -> tuple[list, list]:
-    out = list(prepare_items([path]))
+    out = list(prepare_items([path], prepare=prepare))
     return [e for e in out if not isinstance(e, Problem)], [e for e in out if isinstance(e, Problem)]
 
 
