@@ -13,8 +13,10 @@
   word in its language's fields in the result, below the items with every
   word.
 - Field filters have English and Polish names (``org:``/``organizacja:``, …);
-  ``org:`` values and free-text organization names or acronyms resolve to
-  registry ids, so ``OBWE`` also finds items tagged OSCE.
+  ``org:`` values resolve to registry ids, and an organization's name or
+  acronym in free text is one parser node (``_OrganizationPlugin``, a Whoosh
+  tagger) searching its id OR its words, so ``OBWE`` also finds items tagged
+  OSCE.
 - Bad syntax never raises: the query is re-run as plain words with a notice.
 """
 
@@ -24,7 +26,7 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
@@ -36,15 +38,19 @@ from whoosh.qparser import (
     GroupNode,
     MultifieldPlugin,
     OrGroup,
+    Plugin,
     PlusMinusPlugin,
     QueryParser,
     WildcardPlugin,
     syntax,
 )
+from whoosh.qparser.taggers import Tagger
 from whoosh.util.times import long_to_datetime
 
 from indexer import Registry
+from indexer import registry as default_registry
 from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
+from indexer.orgs import Mention
 
 from .lexicon import Lexicon
 
@@ -129,6 +135,53 @@ class _BilingualPlugin(MultifieldPlugin):
         return self.group(copies)
 
 
+class OrgMention(wq.Term):
+    """An organization named in a query's free text: the ``orgs`` term it resolves to."""
+
+
+class _OrganizationTagger(Tagger):
+    """Tags an organization's name or acronym ("OBWE", "Narodów Zjednoczonych") as one node.
+
+    The node searches the registry id in ``orgs`` (boosted) OR the words as
+    typed, so ``OBWE`` finds items tagged OSCE in either language and items
+    that merely say "OBWE".  A value after ``field:`` is that field's (``org:``
+    resolves it itself); phrases and ranges are consumed by their own taggers
+    first.  The registry matcher runs once per distinct query text.
+    """
+
+    def __init__(self, mentions):
+        self.mentions = mentions
+
+    def match(self, parser, text, pos):
+        if pos and text[pos - 1] == ":":
+            return None
+        mention = self.mentions(text).get(pos)
+        if mention is None:
+            return None
+        words = [syntax.WordNode(w) for w in mention.text.split()]
+        org = syntax.WordNode(mention.org)
+        org.set_fieldname("orgs")
+        org.set_boost(ORG_BOOST)
+        org.qclass = OrgMention  # so the parsed query says which organizations the text named
+        node = OrGroup([org, parser.group(words)])
+        return node.set_range(mention.start, mention.end)
+
+
+class _OrganizationPlugin(Plugin):
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.mentions = lru_cache(maxsize=512)(self._find)  # one matcher run per distinct text
+        self.tagger = _OrganizationTagger(self.mentions)
+
+    def _find(self, text: str) -> dict[int, Mention]:
+        """Organization mentions of a query text by start position (stopwords are no mention)."""
+        stop = query_stopwords()
+        return {m.start: m for m in self.registry.find(text, any_case=True) if m.text.lower() not in stop}
+
+    def taggers(self, parser):
+        return [(self.tagger, 2)]  # after phrases, ranges and field names; before words
+
+
 class _Parser(QueryParser):
     """Analyzes words with their lemmas at one position; adds diacritic variants and name forms.
 
@@ -179,7 +232,8 @@ class _Parser(QueryParser):
         return self.group.qclass(parts)  # a hyphenated word, as Whoosh's default (boost on the terms)
 
 
-def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all") -> QueryParser:
+def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all",
+                registry: Registry | None = None) -> QueryParser:
     """A parser over the index schema plus a virtual ``title`` field.
 
     ``match="any"`` joins words with OR; ``"all"`` and ``"most"`` with AND
@@ -199,6 +253,9 @@ def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "al
                                       minusexpr=r"(?:^|(?<=[\s(]))-(?=\S)"))
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(_BilingualPlugin())
+    organizations = _OrganizationPlugin(registry or default_registry())
+    parser.add_plugin(organizations)
+    parser.mentions = organizations.mentions
     return parser
 
 
@@ -222,37 +279,11 @@ def plain_words(text: str) -> str:
     return " ".join(_SYNTAX_CHARS.sub(" ", text).split())
 
 
-def _rewrite_organizations(text: str, registry: Registry) -> tuple[str, list[str]]:
-    """Wrap free-text organization mentions: ``OBWE`` -> ``(orgs:osce^2 OR (OBWE))``."""
-    pieces, found, last = [], [], 0
-    for m in _PROTECTED.finditer(text + " "):
-        pieces.append((text[last : m.start()], True))
-        pieces.append((m.group(), False))
-        last = m.end()
-    pieces.append((text[last:], True))
-    out = []
-    stop = query_stopwords()
-    for piece, free in pieces:
-        if not free:
-            out.append(piece)
-            continue
-        pos = 0
-        for mention in registry.find(piece, any_case=True):
-            if mention.text.lower() in stop:
-                continue
-            out.append(piece[pos : mention.start])
-            out.append(f"(orgs:{mention.org}^{ORG_BOOST} OR ({mention.text}))")
-            found.append(mention.org)
-            pos = mention.end
-        out.append(piece[pos:])
-    return "".join(out), list(dict.fromkeys(found))
-
-
-def _free_words(text: str, registry: Registry) -> list[str]:
+def _free_words(text: str, parser: QueryParser) -> list[str]:
     """Plain words of the query (no field filters, no organization names), for suggestions."""
     free = _PROTECTED.sub(" ", text)
     free = " ".join(w for w in free.split() if not re.search(r"[*?~]", w) and w[:1] != "-")
-    for mention in registry.find(free, any_case=True):
+    for mention in parser.mentions(text).values():  # the parse's own look-up, cached
         free = free.replace(mention.text, " ")
     return [w for w in re.findall(r"\w+", plain_words(free)) if not w.isdigit()]
 
@@ -371,17 +402,19 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
     if problem:
         notice = f"The query has {problem}; searched for its words instead."
         text = plain_words(text)
-    rewritten, orgs = _rewrite_organizations(text, registry)
     try:
-        q = parser.parse(rewritten)
+        q = parser.parse(text)
     except Exception:  # Whoosh's parser has corner cases; the user still gets results
         notice = "The query could not be parsed; searched for its words instead."
-        rewritten, orgs = _rewrite_organizations(plain_words(text), registry)
-        q = parser.parse(rewritten)
-    if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", rewritten):
-        q = parser.parse(f"* {rewritten}")  # only exclusions: everything except those
-    q = _years_as_dates(_phrase_variants(_normalize_terms(q, registry), rewritten, parser))
-    words = _free_words(text, registry)
+        text = plain_words(text)
+        q = parser.parse(text)
+    parsed = text
+    if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", text):
+        parsed = f"* {text}"
+        q = parser.parse(parsed)  # only exclusions: everything except those
+    orgs = list(dict.fromkeys(t.text for t in q.leaves() if isinstance(t, OrgMention)))
+    q = _years_as_dates(_phrase_variants(_normalize_terms(q, registry), parsed, parser))
+    words = _free_words(text, parser)
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
     q, date_from, date_to = pull_date_range(q)

@@ -61,3 +61,42 @@ def test_users_extend_the_registry(tmp_path: Path):
     reg = load_registry((str(extra),))
     assert reg.ids("prezes Polskiego Związku Piłki Nożnej i PZPN") == ["pzpn"]
     assert "osce" in reg
+
+
+# -- organizations in queries: one parser node per mention ---------------------------------------
+
+def _parsed(text: str, reg=None):
+    from search.dsl import query_schema
+    from search.query import OrgMention, make_parser, parse_query
+
+    parser = make_parser(query_schema(), None, "all", reg)
+    parsed = parse_query(text, parser, reg or registry())
+    return parsed, [leaf.text for leaf in parsed.query.leaves() if isinstance(leaf, OrgMention)]
+
+
+def test_a_mention_in_free_text_is_one_node_searching_the_id_or_the_words():
+    parsed, mentions = _parsed("handel ludźmi Biura Narodów Zjednoczonych ds. narkotyków i przestępczości")
+    assert mentions == ["unodc"] and parsed.organizations == ["unodc"]
+    assert parsed.words == ["handel", "ludźmi"]  # the name is no word to correct
+    _, mentions = _parsed("OBWE OR ONZ")
+    assert mentions == ["osce", "un"]
+
+
+def test_field_values_phrases_and_stopwords_are_no_mentions():
+    parsed, mentions = _parsed('org:OBWE "ONZ i OBWE" who')
+    assert mentions == [] and parsed.organizations == []
+    assert ("orgs", "osce") in parsed.query.all_terms()  # org: resolves its own value
+
+
+def test_the_matcher_runs_once_per_query_text():
+    calls = []
+    reg = load_registry(())
+    find = reg.find
+    reg.find = lambda text, *a, **k: calls.append(text) or find(text, *a, **k)
+    from search.dsl import query_schema
+    from search.query import make_parser, parse_query
+
+    parser = make_parser(query_schema(), None, "all", reg)  # a generation's parser serves every request
+    for _ in range(3):
+        assert parse_query("OBWE handel", parser, reg).organizations == ["osce"]
+    assert calls == ["OBWE handel"]  # to tag the mention and to leave it out of the words: one run
