@@ -91,12 +91,12 @@ def main() -> None:
         set_title_weight(title)
         service = SearchService(Path(tmp) / "index")
         strategy = []
-        for long_query, share in itertools.product((4, 5, 6, 99), (0.2, 0.25, 0.34, 0.5)):
+        for long_query, share in itertools.product((3, 4, 5, 6, 99), (0.0, 0.2, 0.25, 0.34, 0.5)):
             matching.LONG_QUERY, matching.SHARE = long_query, share
             strategy.append((score(service, claims), long_query, share))
         value, long_query, share = max(strategy)
         print("\n| LONG_QUERY | SHARE | nDCG@10 (train) |\n|---|---|---|")
-        for row in sorted(strategy, reverse=True)[:6]:
+        for row in sorted(strategy, reverse=True)[:8]:
             print(f"| {row[1]} | {row[2]} | {row[0]:.4f} |")
         print(f"\nchosen: k1={k1} b={b} title weight={title} LONG_QUERY={long_query} SHARE={share} "
               f"(train nDCG@10 {value:.4f})")

@@ -36,7 +36,7 @@ from .query import FIELD_LANG
 STRICT = re.compile(r"\bAND\b|(?:^|\s)\+\S")  # an explicit AND or +word: every word, as typed
 ENOUGH = 10  # all-words items below this (a page) and the rest follows
 LONG_QUERY = 4  # words from which a query is ranked as a whole (bench/tune_scifact.py)
-SHARE = 0.2  # of a long query's words an item must have (bench/tune_scifact.py)
+SHARE = 0.0  # of a long query's words an item must have, at least one (bench/tune_scifact.py)
 
 
 def minimum_words(n: int) -> int:
