@@ -226,6 +226,7 @@ def test_cluster_service_returns_the_whoosh_result_shape_escaped():
     assert first["title_html"] == "<mark>OBWE</mark> &lt;i&gt;i&lt;/i&gt; ONZ"
     assert second["title_html"] == "OSCE" and second["snippet"] == "Text &lt;b&gt;x&lt;/b&gt;"
     assert [o["id"] for o in first["organizations"]] == ["osce", "un"]
+    assert client.bodies[-1]["highlight"]["encoder"] == "html"  # what makes the cluster escape item text
     assert set(first) == {"id", "title", "title_html", "snippet", "date", "date_precision", "language",
                           "source", "cited_sources", "place", "url", "organizations", "versions"}
 

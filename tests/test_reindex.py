@@ -1,16 +1,18 @@
 """``prasa reindex``, ``extract`` and ``stats``: incremental updates, full swaps, bad files."""
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from indexer import open_index, reindex
 from indexer.store import current_generation
 from web.cli import main
 
-from .conftest import CORPUS, EN_SEED, PL_SEED, SEEDS
+from .conftest import CORPUS, EN_SEED, PL_SEED, SAMPLE, SEEDS
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -93,3 +95,30 @@ def test_shared_corpus_in_two_processes(tmp_path: Path):
     assert len(summary.renamed) == 10  # ids the other-language file shares with the Polish one
     stats = json.loads(run("stats", "--index", str(index), "--json")[1])
     assert stats["languages"]["en"] >= 21500 and stats["languages"]["other"] >= 395
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_every_problem_is_reported_through_two_workers(tmp_path: Path, full: bool):
+    """Many broken lines among good ones, through --jobs 2: each one reported once, the rest indexed."""
+    index, source = tmp_path / "index", tmp_path / "items"
+    source.mkdir()
+    if not full:  # an existing index: the incremental path (one writer, extraction in the pool)
+        reindex([SAMPLE], index, reference=dt.date(2024, 12, 31))
+    broken = 0
+    for n in range(3):
+        lines = []
+        for i in range(700):
+            if i % 7 == 3:
+                lines.append('{"id": "broken", "body": ')  # cut JSON
+                broken += 1
+            elif i % 11 == 5:
+                lines.append(json.dumps({"id": f"e{n}-{i}", "body": ""}))  # no text: an extraction problem
+                broken += 1
+            else:
+                lines.append(json.dumps({"id": f"f{n}-{i}", "title": f"Depesza {i}",
+                                         "body": f"Posiedzenie numer {i} zakończyło się w Warszawie."}))
+        (source / f"part{n}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    summary = reindex([source] + ([] if full else [SAMPLE]), index, jobs=2, full=full)
+    assert len(summary.failed) == broken
+    assert len({(p.path, p.reason) for p in summary.failed}) == broken
+    assert summary.added == 3 * 700 - broken
