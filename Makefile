@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## Build the index of the bundled sample corpus and serve it on http://$(HOST):$(PORT)
 run: $(VENV)/.installed
+	bash .ci/system-deps dictionaries || echo "prasa: cross-language search stays off (FreeDict dictionaries not installed)"
 	$(BIN)/prasa reindex sample --index $(INDEX) --reference-date 2024-12-31
 	$(BIN)/prasa stats --index $(INDEX)
 	$(BIN)/prasa serve --index $(INDEX) --host $(HOST) --port $(PORT)
@@ -43,6 +44,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/lucene_parity.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/crosslang.py
 	$(BIN)/python bench/load.py --seconds 60
 
 clean:

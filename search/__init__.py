@@ -8,6 +8,7 @@ from pathlib import Path
 
 from indexer import selected_backend
 
+from .bilingual import status as translation_status
 from .errors import BadRequest
 from .facets import FACETS, Facet, FacetValue
 from .request import (
@@ -39,5 +40,5 @@ def open_service(index: str | Path | None = None, backend: str | None = None) ->
 
 __all__ = [
     "FACETS", "MATCHES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "Facet", "FacetValue", "SearchRequest", "SearchResult",
-    "SORTS", "SearchService", "UI_LANGS", "open_service", "parse_day",
+    "SORTS", "SearchService", "UI_LANGS", "open_service", "parse_day", "translation_status",
 ]

@@ -91,12 +91,13 @@ class ClusterService(BaseService):
 
     # -- searching -------------------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
-        parsed = parse_query(request.q, _parser(request.match), self.registry)
+        parsed = parse_query(request.q, _parser(request.match), self.registry, request.translate)
         notes: list[str] = []
         try:
             query = to_dsl(parsed.query, notes)
         except Unsupported:
-            parsed = parse_query(" ".join(parsed.words), _parser(request.match), self.registry)
+            parsed = parse_query(" ".join(parsed.words), _parser(request.match), self.registry,
+                                 request.translate)
             query, notes = to_dsl(parsed.query, notes), [UNSUPPORTED_NOTICE]
         if request.match == "most" and isinstance(parsed.query, wq.And) and not STRICT.search(request.q):
             all_words = self._count(query)
@@ -112,7 +113,7 @@ class ClusterService(BaseService):
         response = self._call({**body, "size": 0}) if request.collapse else self._page(body, request)
         result = SearchResult(query=request.q, total=response["hits"]["total"]["value"], page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=parsed.notice or
-                              (notes[0] if notes else None))
+                              (notes[0] if notes else None), translations=parsed.translations)
         result.facets = facets_from_response(response["aggregations"], request)
         hits = response["hits"]["hits"]
         marks = _pre_analyzed_terms(parsed.query)

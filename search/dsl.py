@@ -179,6 +179,8 @@ def to_dsl(node: wq.Query, notes: list[str] | None = None) -> dict:
         return {"bool": {"must": [to_dsl(node.a, notes)], "filter": [to_dsl(node.b, notes)]}}
     if isinstance(node, wq.Not):
         return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.query, notes)]}}
+    if isinstance(node, wq.DisjunctionMax):  # a word's lemmas, or its translations: scored as the best one
+        return _boosted({"dis_max": {"queries": [to_dsl(q, notes) for q in node.subqueries]}}, node.boost)
     if isinstance(node, wq.And):
         return _boosted({"bool": {"must": [to_dsl(q, notes) for q in node.subqueries]}}, node.boost)
     if isinstance(node, wq.Or):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -49,9 +50,10 @@ from whoosh.util.times import long_to_datetime
 
 from indexer import Registry
 from indexer import registry as default_registry
-from indexer.analysis import ENGLISH_STOPWORDS, plain_analyzer, polish_stopwords
+from indexer.analysis import ENGLISH_STOPWORDS, dictionary_lemmas, plain_analyzer, polish_stopwords
 from indexer.orgs import Mention
 
+from .bilingual import dictionary
 from .lexicon import Lexicon
 
 FIELD_BOOSTS = {
@@ -72,6 +74,10 @@ FIELD_ALIASES = {
     "title": ["tytuł", "tytul"],
 }
 ORG_BOOST = 2.0
+TRANSLATION_BOOST = 0.5  # a word's translation against the word itself
+# each parse's translations by target language and query word (``bilingual.py``); a context
+# variable, as one parser serves many threads
+TRANSLATIONS: ContextVar[dict[str, dict[str, list[str]]] | None] = ContextVar("translations", default=None)
 MAX_EXPANSIONS = 200  # terms a prefix*, wild?card or fuzzy~ may expand to
 MIN_PREFIX = 2
 _LANG_VALUES = {"pl": "pl", "polish": "pl", "polski": "pl", "en": "en", "english": "en",
@@ -92,6 +98,7 @@ class ParsedQuery:
     text: str = ""
     date_from: dt.date | None = None  # from top-level date: clauses, applied as array filters
     date_to: dt.date | None = None
+    translations: dict[str, list[str]] = field(default_factory=dict)  # what each word was also searched as
 
 
 @cache
@@ -205,8 +212,15 @@ class _Parser(QueryParser):
             # a stopword of this field's language: the items of that language have it, unscored
             # ("w" in "handel w Wiedniu" asks nothing of Polish items, "II" still of English ones)
             return wq.Term("lang", LANG_CODES[lang], boost=0.0)
-        if q is None or lang == "xx" or self.lexicon is None:
+        if q is None or lang == "xx":
             return q
+        extra = self._variants(fieldname, text, termclass, boost, q) if self.lexicon is not None else []
+        extra += self._translations(fieldname, text, termclass, boost)
+        return wq.Or([q, *extra]) if extra else q
+
+    def _variants(self, fieldname, text, termclass, boost, q) -> list[wq.Query]:
+        """Accented forms of a diacritic-free word, other written forms and a name's case forms."""
+        lang = FIELD_LANG[fieldname]
         extra = [termclass(fieldname, term, boost=boost * VARIANT_BOOST)
                  for _field, term in q.iter_all_terms() for term in self.lexicon.accented_terms(lang, term)]
         forms = [(form, VARIANT_BOOST) for form in self.lexicon.variants(lang, text.lower())]
@@ -216,17 +230,38 @@ class _Parser(QueryParser):
             alt = self._analyzed(fieldname, form, termclass, boost * weight)
             if alt is not None and alt.all_terms() != q.all_terms():
                 extra.append(alt)
-        return wq.Or([q, *extra]) if extra else q
+        return extra
 
-    def _analyzed(self, fieldname, text, termclass, boost):
-        """The word's terms, one slot per position (several lemmas of one word share a slot)."""
+    def _translations(self, fieldname, text, termclass, boost) -> list[wq.Query]:
+        """The word's translations into this field's language, one group scored as its best.
+
+        Pirkola's structured query: all translations of a word are one
+        ``DisjunctionMax`` (a word with many senses is not counted many
+        times), at ``TRANSLATION_BOOST`` of a native match.
+        """
+        found = (TRANSLATIONS.get() or {}).get(FIELD_LANG[fieldname], {}).get(text)
+        alts = []
+        for translation in found or ():
+            slots = self._slots(fieldname, translation)
+            weight = boost * TRANSLATION_BOOST
+            if len(slots) == 1:
+                alts.append(termclass(fieldname, slots[0][0], boost=weight))
+            elif slots:
+                alts.append(wq.Phrase(fieldname, [terms[0] for terms in slots], boost=weight))
+        return [wq.DisjunctionMax(alts)] if alts else []
+
+    def _slots(self, fieldname, text) -> list[list[str]]:
         slots: dict[int, list[str]] = {}
         for t in self.schema[fieldname].analyzer(text, positions=True, mode="query"):
             if not t.stopped and t.text not in slots.setdefault(t.pos, []):
                 slots[t.pos].append(t.text)
+        return [terms for terms in slots.values() if terms]
+
+    def _analyzed(self, fieldname, text, termclass, boost):
+        """The word's terms, one slot per position (several lemmas of one word share a slot)."""
         parts = [termclass(fieldname, terms[0], boost=boost) if len(terms) == 1 else
                  wq.DisjunctionMax([termclass(fieldname, term, boost=boost) for term in terms])
-                 for terms in slots.values() if terms]
+                 for terms in self._slots(fieldname, text)]
         if len(parts) <= 1:
             return parts[0] if parts else None
         return self.group.qclass(parts)  # a hyphenated word, as Whoosh's default (boost on the terms)
@@ -392,8 +427,12 @@ def pull_date_range(q: wq.Query) -> tuple[wq.Query, dt.date | None, dt.date | No
     return q, max(starts, default=None), min(ends, default=None)
 
 
-def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQuery:
-    """Parse a user's query; never raises for bad syntax (falls back to plain words)."""
+def parse_query(text: str, parser: QueryParser, registry: Registry, translate: bool = False) -> ParsedQuery:
+    """Parse a user's query; never raises for bad syntax (falls back to plain words).
+
+    ``translate``: each word also searches its dictionary translations in the
+    other language's fields (``bilingual.py``), listed in ``translations``.
+    """
     text = _CONTROL.sub(" ", text or "").strip()
     if not text:
         return ParsedQuery(wq.Every(), text="")
@@ -402,12 +441,12 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
     if problem:
         notice = f"The query has {problem}; searched for its words instead."
         text = plain_words(text)
+    translations = translations_of(_free_words(text, parser), parser.lexicon) if translate else {}
+    token = TRANSLATIONS.set(translations)
     try:
-        q = parser.parse(text)
-    except Exception:  # Whoosh's parser has corner cases; the user still gets results
-        notice = "The query could not be parsed; searched for its words instead."
-        text = plain_words(text)
-        q = parser.parse(text)
+        q, text, notice = _parse(text, parser, notice)
+    finally:
+        TRANSLATIONS.reset(token)
     parsed = text
     if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", text):
         parsed = f"* {text}"
@@ -418,7 +457,44 @@ def parse_query(text: str, parser: QueryParser, registry: Registry) -> ParsedQue
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
     q, date_from, date_to = pull_date_range(q)
-    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to)
+    found = {word: found for by_word in translations.values() for word, found in by_word.items()}
+    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to, found)
+
+
+def _parse(text: str, parser: QueryParser, notice: str | None) -> tuple[wq.Query, str, str | None]:
+    try:
+        return parser.parse(text), text, notice
+    except Exception:  # Whoosh's parser has corner cases; the user still gets results
+        text = plain_words(text)
+        return parser.parse(text), text, "The query could not be parsed; searched for its words instead."
+
+
+def translations_of(words: list[str], lexicon: Lexicon | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each word's translations, by target language: a word the Polish dictionary knows is Polish.
+
+    A word typed without its Polish letters (``Bialorus``) is Polish when the
+    archive writes it with them (the lexicon's variants) and is translated so.
+    """
+    found = dictionary()
+    if found is None or not words:
+        return {}
+    forms = {w: _polish_form(w, lexicon) for w in words}
+    polish = [w for w in words if forms[w]]
+    by_form = found.translate("pl", [forms[w] for w in polish])
+    english = found.translate("en", [w for w in words if not forms[w]])
+    return {"en": {w: by_form[forms[w]] for w in polish if forms[w] in by_form}, "pl": english}
+
+
+def _polish_form(word: str, lexicon: Lexicon | None) -> str | None:
+    if dictionary_lemmas(word):
+        return word
+    if lexicon is None:
+        return None
+    lower = word.lower()  # written forms, then index terms (lemmas) that differ only in diacritics
+    for form in [*lexicon.variants("pl", lower), *lexicon.accented_terms("pl", lower)]:
+        if dictionary_lemmas(form):
+            return form
+    return None
 
 
 def limit_expansions(q: wq.Query, reader, schema, lexicon: Lexicon | None) -> tuple[wq.Query, str | None]:

@@ -34,6 +34,7 @@ class SearchRequest:
     sort: str = "relevance"
     match: str = "most"  # all words first, then most of them ("most"); AND ("all"); OR ("any")
     collapse: bool = False  # fold near-duplicate reprints into one hit
+    translate: bool = True  # each word also searches its translations in the other language
     page: int = 1
     per_page: int = 10
     ui_lang: str = "en"
@@ -88,6 +89,7 @@ class SearchRequest:
             "sort": [self.sort] if self.sort != "relevance" else [],
             "match": [self.match] if self.match != "most" else [],
             "collapse": ["1"] if self.collapse else [],
+            "translate": [] if self.translate else ["0"],
             "page": [str(self.page)] if self.page != 1 else [],
             "per_page": [str(self.per_page)] if self.per_page != 10 else [],
             "ui": [self.ui_lang],
@@ -118,6 +120,7 @@ class SearchRequest:
             sort=one("sort", "relevance") or "relevance",
             match=one("match", "most") or "most",
             collapse=_flag(one("collapse", "0"), "collapse"),
+            translate=_flag(one("translate", "1"), "translate"),
             page=_int(one("page", "1"), "page"),
             per_page=_int(one("per_page", "10"), "per_page"),
             ui_lang=one("ui", ui_lang) or ui_lang,

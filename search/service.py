@@ -64,6 +64,7 @@ class SearchResult:
     facets: dict[str, list[dict]] = field(default_factory=dict)
     suggestion: str | None = None
     notice: str | None = None
+    translations: dict[str, list[str]] = field(default_factory=dict)  # what each word was also searched as
     took_ms: float = 0.0
 
     @property
@@ -75,7 +76,7 @@ class SearchResult:
             "query": self.query, "total": self.total, "page": self.page,
             "per_page": self.per_page, "pages": self.pages, "sort": self.sort,
             "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
-            "notice": self.notice, "took_ms": self.took_ms,
+            "notice": self.notice, "translations": self.translations, "took_ms": self.took_ms,
         }
 
 
@@ -235,7 +236,7 @@ class SearchService(BaseService):
     # -- searching -----------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         gen, searcher = self._open()
-        parsed = parse_query(request.q, gen.parsers[request.match], self.registry)
+        parsed = parse_query(request.q, gen.parsers[request.match], self.registry, request.translate)
         q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema,
                                              gen.lexicon)
         notice = parsed.notice or expansion_note
@@ -253,7 +254,8 @@ class SearchService(BaseService):
         final, facets = count_facets(cols, docs, request.selections, request.ui_lang)
 
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
-                              per_page=request.per_page, sort=request.sort, notice=notice)
+                              per_page=request.per_page, sort=request.sort, notice=notice,
+                              translations=parsed.translations)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.selected("organization"))

@@ -11,6 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from search import translation_status
+
 from .conftest import PL_SEED, SEEDS
 
 
@@ -92,3 +96,15 @@ def test_serve_answers_and_stops_on_sigterm(sample_index):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@pytest.mark.skipif(not translation_status().startswith("on"), reason="the FreeDict dictionaries are not installed")
+def test_search_crosses_languages_unless_told_not_to(runner, sample_index):
+    args = ["search", "handel ludźmi", "--lang", "en", "--json", "--index", str(sample_index)]
+    translated = json.loads(runner.invoke(args).output)
+    assert translated["total"] > 0 and translated["translations"]["handel"] == ["human trafficking"]
+    assert json.loads(runner.invoke([*args, "--no-translate"]).output)["total"] == 0
+    text = runner.invoke(["search", "handel ludźmi", "--index", str(sample_index)]).output
+    assert "also searched as: handel → human trafficking" in text
+    stats = runner.invoke(["stats", "--index", str(sample_index)]).output
+    assert "translation: on" in stats

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -51,7 +52,7 @@ def facet(result, name: str) -> dict[str, tuple[int, bool]]:
 def test_result_shape(service):
     data = service.search(SearchRequest(q="OBWE")).to_dict()
     assert list(data) == ["query", "total", "page", "per_page", "pages", "sort", "hits", "facets",
-                          "suggestion", "notice", "took_ms"]
+                          "suggestion", "notice", "translations", "took_ms"]
     assert set(data["facets"]) == {"language", "organization", "source", "date"}
     for values in data["facets"].values():
         assert all(set(v) == {"value", "label", "count", "selected"} for v in values)
@@ -132,3 +133,15 @@ def test_item_and_stats(service):
     stats = service.stats()
     assert stats["documents"] == service.search(SearchRequest()).total
     assert stats["organizations"]["osce"] >= 3
+
+
+@pytest.mark.parametrize(("q", "lang", "word"), [("handel ludźmi", "en", "trafficking"),
+                                                 ("handlu ludźmi", "en", "trafficking"),
+                                                 ("human trafficking", "pl", "ludźmi")])
+def test_a_query_finds_the_other_languages_items_through_the_dictionary(service, q, lang, word):
+    other = SearchRequest(q=q, per_page=50, selections={"language": (lang,)})
+    found = service.search(other)
+    assert found.total > 0 and found.translations
+    assert all(h["language"] == lang for h in found.hits)
+    assert any(word in h["snippet"].lower() for h in found.hits)
+    assert service.search(replace(other, translate=False)).total < found.total

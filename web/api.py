@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search import SearchRequest
+from search import SearchRequest, translation_status
 
 from . import service
 from .errors import error_response
@@ -47,7 +47,7 @@ def api_item(item_id: str):
 
 @bp.get("/health")
 def api_health():
-    return jsonify(service().health())
+    return jsonify({**service().health(), "translation": translation_status()})
 
 
 @bp.get("/openapi.json")

@@ -30,6 +30,7 @@ from search import (
     SearchRequest,
     open_service,
     parse_day,
+    translation_status,
 )
 
 _INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
@@ -160,17 +161,19 @@ class _SearchCommand(click.Command):
 @click.option("--match", type=click.Choice(list(MATCHES)), default="most",
               help="Items with every word first, then most of them (most); every word (all); any word (any).")
 @click.option("--collapse", is_flag=True, help="Fold near-duplicate reprints into one hit.")
+@click.option("--no-translate", is_flag=True, help="Search each word in its own language only.")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)
 @click.option("--ui-lang", type=click.Choice(list(UI_LANGS)), default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API returns.")
-def search_command(query, index_dir, date_from, date_to, sort, match, collapse, page, per_page, ui_lang,
-                   as_json, **facet_values):
+def search_command(query, index_dir, date_from, date_to, sort, match, collapse, no_translate, page, per_page,
+                   ui_lang, as_json, **facet_values):
     """Search the index (the query syntax is in the README)."""
     try:
         # the very path /api/search takes: the same parameters, the same checks and resolution
         params = {"q": [query], "from": [date_from or ""], "to": [date_to or ""], "sort": [sort],
-                  "match": [match], "collapse": ["1" if collapse else "0"], "page": [str(page)],
+                  "match": [match], "collapse": ["1" if collapse else "0"],
+                  "translate": ["0" if no_translate else "1"], "page": [str(page)],
                   "per_page": [str(per_page)], "ui": [ui_lang],
                   **{f.param: list(facet_values.get(f"facet_{f.name}") or ()) for f in FACETS}}
         request = SearchRequest.from_params(params)
@@ -197,6 +200,8 @@ def _print_result(result) -> None:
     click.echo(f"{result.total} results (page {result.page} of {result.pages}, {result.took_ms} ms)")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
+    if result.translations:
+        click.echo("also searched as: " + "; ".join(f"{w} → {', '.join(t)}" for w, t in result.translations.items()))
     for n, hit in enumerate(result.hits, start=result.per_page * (result.page - 1) + 1):
         meta = " · ".join(x for x in (hit["date"], hit["source"], hit["language"], hit["place"]) if x)
         click.echo(f"\n{n}. {_terminal(hit['title_html'])}\n   [{hit['id']}] {meta}")
@@ -242,13 +247,14 @@ def extract_command(files, reference_date, as_json):
 def stats_command(index_dir, as_json):
     """Counts of documents by language, source, organization and year."""
     try:
-        stats = open_service(index_dir).stats()
+        stats = {**open_service(index_dir).stats(), "translation": translation_status()}
     except (IndexMissing, ValueError) as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
         return
     click.echo(f"documents: {stats['documents']}")
+    click.echo(f"translation: {stats['translation']}")
     for key in ("languages", "sources", "organizations", "years"):
         top = list(stats[key].items())[:15]
         click.echo(f"{key}: " + ", ".join(f"{k} {v}" for k, v in top))

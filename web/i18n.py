@@ -25,6 +25,8 @@ STRINGS = {
         "apply": "Apply", "unavailable": "The index is not available yet. Run `prasa reindex` first.",
         "items": "items", "open_original": "Original", "error": "Error",
         "versions": "{n} versions", "collapse": "Fold reprints", "expand": "Show reprints separately",
+        "also_searched": "Also searched in the other language as:", "no_translate": "this language only",
+        "translate": "Also search the other language",
     },
     "pl": {
         "search": "Szukaj", "placeholder": "Szukaj w depeszach po polsku i angielsku…",
@@ -42,6 +44,8 @@ STRINGS = {
         "items": "depesz", "open_original": "Oryginał", "error": "Błąd",
         "versions": "{n} wersje", "versions_many": "{n} wersji", "collapse": "Zwiń przedruki",
         "expand": "Pokaż przedruki osobno",
+        "also_searched": "Szukano też w drugim języku jako:", "no_translate": "tylko ten język",
+        "translate": "Szukaj też w drugim języku",
     },
 }
 

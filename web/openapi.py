@@ -75,6 +75,10 @@ def openapi_document() -> dict:
         {"name": "collapse", "in": "query", "required": False,
          "description": "1: fold near-duplicate reprints into one hit (listed in its versions)",
          "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}},
+        {"name": "translate", "in": "query", "required": False,
+         "description": "0: search each word only in its own language (1, the default: also its "
+                        "dictionary translations in the other language's fields, at a lower weight)",
+         "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}},
         {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}},
         {"name": "per_page", "in": "query", "required": False,
@@ -85,7 +89,7 @@ def openapi_document() -> dict:
     search_result = {
         "type": "object",
         "required": ["query", "total", "page", "per_page", "pages", "sort", "hits", "facets",
-                     "suggestion", "notice", "took_ms"],
+                     "suggestion", "notice", "translations", "took_ms"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
@@ -95,13 +99,17 @@ def openapi_document() -> dict:
                                                "description": f"{f.title('en')}: parameter {f.param}"}
                                       for f in FACETS}},
             "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING, "took_ms": {"type": "number"},
+            "translations": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                             "description": "what each query word was also searched as in the other language"},
         },
     }
     item = {"type": "object", "required": list(_ITEM_FIELDS) + ["body"],
             "properties": {**_ITEM_FIELDS, "body": {"type": "string"}, "path": {"type": "string"}}}
     health = {"type": "object", "required": ["status", "documents"],
               "properties": {"status": {"type": "string"}, "documents": {"type": "integer"},
-                             "last_reindex": _NULLABLE_STRING, "generation": _NULLABLE_STRING}}
+                             "last_reindex": _NULLABLE_STRING, "generation": _NULLABLE_STRING,
+                             "translation": {"type": "string", "description": "cross-language search: on, or "
+                                                                              "off and what to install"}}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "prasa", "version": "0.1.0",

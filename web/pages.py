@@ -77,6 +77,7 @@ def index():
                    for s in ("relevance", "newest", "oldest")},
         ui_urls={lang: search_url(req.to_params(ui=lang)) for lang in ("pl", "en")},
         collapse_url=search_url(req.to_params(collapse=None if req.collapse else "1", page=None)),
+        translate_url=search_url(req.to_params(translate=None if not req.translate else "0", page=None)),
         browsing=not req.q and not req.filtered,
     )
 

@@ -1,0 +1,107 @@
+"""Cross-language search: Polish queries for English items, English queries for Polish ones.
+
+One index of the Polish news and the Reuters corpora (22,680 items).  The
+queries below were written for this benchmark from the topic names alone,
+as a user would type them (not drawn from the items they score).  Each is
+searched through ``SearchService`` with the result restricted to the *other*
+language (``lang=``), with translation on (the default) and off
+(``translate=0``), in the same run; an item is relevant when it carries the
+query's topic (Reuters ``topics``, the Polish corpus's ``topic``).  The last
+table checks that translation does not hurt monolingual search: the Polish
+topic queries of ``bench/polish_queries.py`` within Polish items.
+
+    python bench/crosslang.py [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from polish_queries import TOPIC_QUERIES  # noqa: E402
+
+from indexer import reindex  # noqa: E402
+from search import SearchRequest, SearchService, translation_status  # noqa: E402
+
+POLISH_FOR_REUTERS = {  # Reuters topic -> Polish queries
+    "crude": ["ceny ropy naftowej", "wydobycie ropy", "kartel naftowy obniża produkcję"],
+    "coffee": ["eksport kawy", "ceny kawy na giełdzie", "producenci kawy"],
+    "interest": ["stopy procentowe", "bank centralny podnosi stopy", "oprocentowanie kredytów"],
+    "wheat": ["zbiory pszenicy", "eksport pszenicy", "ceny pszenicy"],
+    "gold": ["cena złota", "wydobycie złota", "kopalnia złota"],
+    "sugar": ["ceny cukru", "produkcja cukru", "import cukru"],
+    "cocoa": ["ceny kakao", "zbiory kakao"],
+    "jobs": ["bezrobocie rośnie", "stopa bezrobocia"],
+    "cpi": ["inflacja cen konsumpcyjnych", "wzrost inflacji"],
+    "ship": ["strajk w porcie", "żegluga i statki"],
+    "copper": ["ceny miedzi", "kopalnia miedzi"],
+    "trade": ["deficyt handlowy", "bilans handlu zagranicznego", "cła importowe"],
+}
+ENGLISH_FOR_POLISH = {  # Polish corpus topic -> English queries, names spelled alike and not
+    "brexit": ["Brexit deal vote in parliament", "Britain leaving the European Union"],
+    "nord_stream": ["Nord Stream gas pipeline", "gas pipeline under the Baltic Sea"],
+    "ryanair": ["Ryanair pilots strike", "airline cancelled flights compensation"],
+    "asia_bibi": ["Asia Bibi acquitted", "blasphemy death sentence Pakistan"],
+    "covid-19": ["coronavirus pandemic", "vaccine lockdown quarantine"],
+    "us_election_2020": ["US presidential election", "counting votes in the election"],
+    "trump": ["Donald Trump president", "White House administration"],
+    "ec": ["European Commission decision", "commission fines company"],
+}
+
+
+def rows(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def precision(service: SearchService, queries: dict, relevant: dict[str, set[str]], lang: str,
+              translate: bool) -> tuple[float, int]:
+    scores, with_hits = [], 0
+    for topic, texts in queries.items():
+        for text in texts:
+            request = SearchRequest(q=text, selections={"language": (lang,)}, translate=translate)
+            hits = [h["id"] for h in service.search(request).hits]
+            with_hits += bool(hits)
+            scores.append(sum(h in relevant[topic] for h in hits) / 10)
+    return sum(scores) / len(scores), with_hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    args = parser.parse_args()
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    print(f"translation: {translation_status()}; {time.strftime('%Y-%m-%d')}\n")
+    corpus = args.shared / "corpus"
+    polish, reuters = rows(corpus / "pl-news-bsnlp.jsonl.gz"), rows(corpus / "en-news-reuters21578.jsonl.gz")
+    by_reuters = {t: {r["id"] for r in reuters if t in (r.get("topics") or [])} for t in POLISH_FOR_REUTERS}
+    by_polish = {t: {r["id"] for r in polish if r.get("topic") == t} for t in ENGLISH_FOR_POLISH}
+    with tempfile.TemporaryDirectory() as tmp:
+        reindex([corpus / "pl-news-bsnlp.jsonl.gz", corpus / "en-news-reuters21578.jsonl.gz"],
+                Path(tmp) / "index", full=True, jobs=2)
+        service = SearchService(Path(tmp) / "index")
+        runs = [("Polish queries -> English items (Reuters topics)", POLISH_FOR_REUTERS, by_reuters, "en"),
+                ("English queries -> Polish items (Polish news topics)", ENGLISH_FOR_POLISH, by_polish, "pl"),
+                ("Polish queries -> Polish items (monolingual, bench/polish_queries.py)", TOPIC_QUERIES,
+                 by_polish, "pl")]
+        print("| queries | count | P@10, translate=0 | P@10, translated (default) | queries with hits (off / on) |")
+        print("|---|---|---|---|---|")
+        for name, queries, relevant, lang in runs:
+            off, off_hits = precision(service, queries, relevant, lang, False)
+            on, on_hits = precision(service, queries, relevant, lang, True)
+            count = sum(len(v) for v in queries.values())
+            print(f"| {name} | {count} | {off:.3f} | {on:.3f} | {off_hits} / {on_hits} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Query translation, Polish <-> English, with FreeDict's dictionaries as Debian installs them.
+
+``dict-freedict-pol-eng`` (from Wiktionary, CC-BY-SA-3.0) and
+``dict-freedict-eng-pol`` (GPL) put dictd files under ``/usr/share/dictd``
+(``PRASA_DICT_DIR`` elsewhere): an ``.index`` of ``headword TAB offset TAB
+length`` (dictd's base64 numbers) and a dictzip'd ``.dict.dz`` that gzip
+reads.  They are read here at run time, never copied into the repository.
+Each direction is the dictionary written for it, filled with the other one
+inverted.  Only translations are kept: pronunciations, part-of-speech tags,
+Polish definitions, ``[labels]``, ``(notes)`` and examples are dropped.
+
+A query word is looked up by its dictionary lemmas (Polish, Morfeusz) or
+its stem (English); two or three words in a row that form a dictionary entry
+(``handel ludźmi`` -> human trafficking, ``linia lotnicza`` -> airline) are
+translated together, and that translation replaces their single-word ones.
+Without the packages the feature is off (``Dictionary.load`` gives None).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import dictionary_lemmas, terms_en
+
+DICT_DIR = Path(os.environ.get("PRASA_DICT_DIR", "/usr/share/dictd"))
+FILES = {"pl": "freedict-pol-eng", "en": "freedict-eng-pol"}  # source language -> dictionary
+MAX_TRANSLATIONS = 6  # per word: the first senses, the dictionaries' own order
+MAX_WORDS = 3  # a translation (or a multi-word entry) longer than this is a definition
+_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_SENSE = re.compile(r"^\s*(?:[IVX]+\.\s+)?(?:<[^>]*>\s*)?(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
+_NOTES = re.compile(r"\[[^\]]*\]|\([^)]*\)|/[^/]*/")
+
+
+def _number(text: str) -> int:
+    value = 0
+    for ch in text:
+        value = value * 64 + _B64[ch]
+    return value
+
+
+def read_dictd(name: str, folder: Path = DICT_DIR) -> Iterator[tuple[str, str]]:
+    """(headword, entry text) of every entry of a dictd dictionary."""
+    data = gzip.open(folder / f"{name}.dict.dz").read()
+    with open(folder / f"{name}.index", encoding="utf-8") as index:
+        for line in index:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3 and not parts[0].startswith("00database"):
+                start, length = _number(parts[1]), _number(parts[2])
+                yield parts[0], data[start:start + length].decode("utf-8", "replace")
+
+
+def _clean(values: str) -> list[str]:
+    """Translations from one sense line: labels, notes and definitions dropped."""
+    out = []
+    for value in _NOTES.sub(" ", values).split(","):
+        value = " ".join(re.sub(r"\s\d+\.$", "", value.strip()).split()).strip(" .;:")
+        if len(value) > 2 and len(value.split()) <= MAX_WORDS and _WORD.fullmatch(value.replace(" ", "-")):
+            out.append(value.lower())
+    return out
+
+
+def polish_english(entry: str) -> list[str]:
+    """Translations of a pol-eng entry: the line after the headword and each numbered sense's line.
+
+    The other lines are Polish definitions (``proces gospodarczy …``) or a
+    domain label and its definition (``(ekonomia) …``).
+    """
+    lines = entry.split("\n")[1:]
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        numbered = re.match(r"^\d+\.\s+\S", line)
+        if (n == 0 and not line.startswith("(")) or numbered:
+            out += _clean(re.sub(r"^\d+\.\s+", "", line))
+    return list(dict.fromkeys(out))
+
+
+def english_polish(headword: str, entry: str) -> dict[str, list[str]]:
+    """An eng-pol entry's translations by English headword: its own, and its compounds'.
+
+    ``trade``: ``I. <N> 1. handel`` is the word's; ``V. <N Comp>trade union
+    /…/ związek zawodowy`` gives the compound ``trade union``.  Example lines
+    (`` - …``, quoted phrases, ``(:by :trade)``) are skipped.
+    """
+    found: dict[str, list[str]] = {}
+    for line in entry.split("\n")[1:]:
+        if not line.strip() or line.lstrip().startswith("-") or '"' in line or "(:" in line:
+            continue
+        compound = re.match(r"^\s*[IVX]+\.\s+<[^>]*(?:Comp|Phras)>\s*([^/\[]+?)\s*(?:/[^/]*/)?\s{2,}(.+)$", line)
+        if compound:
+            found.setdefault(compound.group(1).lower(), []).extend(_clean(compound.group(2)))
+            continue
+        found.setdefault(headword.lower(), []).extend(_clean(_SENSE.sub("", line)))
+    return found
+
+
+@dataclass
+class Dictionary:
+    """Both directions: ``table["pl"]`` maps Polish keys to English, ``table["en"]`` English to Polish.
+
+    Keys are tuples of a word's lookup terms (Polish lemmas lowercased,
+    English stems), one per word of the headword.
+    """
+
+    table: dict[str, dict[tuple[str, ...], list[str]]] = field(default_factory=lambda: {"pl": {}, "en": {}})
+
+    @classmethod
+    def load(cls, folder: Path = DICT_DIR) -> Dictionary | None:
+        """Both dictionaries, or None when either is not installed."""
+        if not all((folder / f"{name}.index").is_file() for name in FILES.values()):
+            return None
+        out = cls()
+        pairs: dict[str, list[tuple[str, str]]] = {"pl": [], "en": []}
+        for headword, entry in read_dictd(FILES["pl"], folder):
+            pairs["pl"] += [(headword, t) for t in polish_english(entry)]
+        for headword, entry in read_dictd(FILES["en"], folder):
+            for english, translations in english_polish(headword, entry).items():
+                pairs["en"] += [(english, t) for t in translations]
+        for source, target in (("pl", "en"), ("en", "pl")):
+            for word, translation in pairs[source]:  # the dictionary written for the direction first
+                out._add(source, word, translation)
+            for translation, word in pairs[target]:  # then the other one, inverted
+                out._add(source, word, translation)
+        return out
+
+    def _add(self, lang: str, headword: str, translation: str) -> None:
+        words = headword.lower().split()
+        if not words or len(words) > MAX_WORDS or translation == headword.lower():
+            return
+        if lang == "pl" and len(words) == 1:
+            key = (words[0],)  # a headword is a dictionary form already (no Morfeusz call at load)
+        else:
+            key = tuple(lookup_terms(lang, w)[0] for w in words)
+        known = self.table[lang].setdefault(key, [])
+        if translation not in known and len(known) < MAX_TRANSLATIONS:
+            known.append(translation)
+
+    def translate(self, lang: str, words: list[str]) -> dict[str, list[str]]:
+        """Each word's translations out of ``lang``; a multi-word entry wins over its words' own."""
+        table, out = self.table[lang], {}
+        terms = [lookup_terms(lang, w) for w in words]
+        i = 0
+        while i < len(words):
+            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                found = _lookup(table, terms[i:i + size])
+                if found:
+                    for word in words[i:i + size]:
+                        out.setdefault(word, []).extend(t for t in found if t not in out.get(word, []))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+
+def _lookup(table: dict, terms: list[tuple[str, ...]]) -> list[str]:
+    """The translations of every key built from one term of each word (a form of several lemmas
+    has the senses of all: ``stopy`` is ``stop`` and ``stopa``), the first lemma's first."""
+    keys = [()]
+    for options in terms:
+        keys = [k + (o,) for k in keys for o in options]
+    found = list(dict.fromkeys(t for key in keys for t in table.get(key, ())))
+    return found[:MAX_TRANSLATIONS]
+
+
+def lookup_terms(lang: str, word: str) -> tuple[str, ...]:
+    """A word's dictionary keys: its Polish lemmas (the word itself first when it is one), or its stem."""
+    lower = word.lower()
+    if lang == "en":
+        stems = terms_en(lower)
+        return (stems[0],) if stems else (lower,)
+    lemmas = list(dictionary_lemmas(word))
+    return tuple(dict.fromkeys(([lower] if lower in lemmas else []) + lemmas)) or (lower,)
+
+
+def status() -> str:
+    """For ``/api/health`` and ``prasa stats``: whether queries are translated, and if not why."""
+    if all((DICT_DIR / f"{name}.index").is_file() for name in FILES.values()):
+        return "on (FreeDict Polish-English and English-Polish)"
+    return ("off: install the Debian packages dict-freedict-pol-eng and dict-freedict-eng-pol "
+            f"(or set PRASA_DICT_DIR to their folder; looked in {DICT_DIR})")
+
+
+_LOADED: list[Dictionary | None] = []
+_LOCK = threading.Lock()
+
+
+def dictionary() -> Dictionary | None:
+    """The process's dictionary, loaded on first use (None when the packages are missing)."""
+    if not _LOADED:
+        with _LOCK:
+            if not _LOADED:
+                _LOADED.append(Dictionary.load())
+    return _LOADED[0]
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query a dictionary is asked about (letters only, operators left out)."""
+    return [w for w in _WORD.findall(text) if w not in ("AND", "OR", "NOT", "TO")]

@@ -1,0 +1,94 @@
+"""Cross-language search: FreeDict's dictionaries read as installed, and queries that cross languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import SearchRequest, bilingual
+from search.bilingual import Dictionary, english_polish, polish_english, read_dictd
+
+pytestmark = pytest.mark.skipif(
+    not bilingual.status().startswith("on"),
+    reason="the FreeDict dictionaries are not installed (make test installs them: .ci/system-deps)")
+
+
+@pytest.fixture(scope="module")
+def dictionary() -> Dictionary:
+    return bilingual.dictionary()
+
+
+def entry(name: str, headword: str) -> str:
+    return next(text for word, text in read_dictd(name) if word == headword)
+
+
+def test_an_entry_gives_its_translations_not_its_definitions():
+    assert polish_english(entry("freedict-pol-eng", "handel")) == ["trade", "commerce"]
+    assert polish_english(entry("freedict-pol-eng", "strajk")) == ["strike"]
+    assert polish_english(entry("freedict-pol-eng", "kawa")) == ["coffee", "coffee bean"]
+    trade = english_polish("trade", entry("freedict-eng-pol", "trade"))
+    assert trade["trade"][:2] == ["handel", "zawód"] and "z zawodu" not in trade["trade"]
+    assert trade["trade union"] == ["związek zawodowy"]
+
+
+@pytest.mark.parametrize(("lang", "words", "expected"), [
+    ("pl", ["szczepionka"], {"szczepionka": ["vaccine"]}),
+    ("pl", ["szczepionki"], {"szczepionki": ["vaccine"]}),  # an inflected form, by its lemma
+    ("pl", ["handlu", "ludźmi"], {"handlu": ["human trafficking"], "ludźmi": ["human trafficking"]}),
+    ("pl", ["linii", "lotniczych"], {"linii": ["airline"], "lotniczych": ["airline"]}),
+    ("en", ["pipeline"], {"pipeline": ["rurociąg"]}),
+])
+def test_words_and_multiword_entries_are_translated(dictionary, lang, words, expected):
+    assert dictionary.translate(lang, words) == expected
+
+
+def test_an_english_word_is_looked_up_by_its_stem_and_a_polish_one_by_all_its_lemmas(dictionary):
+    assert {"wybory", "wybór"} <= set(dictionary.translate("en", ["elections"])["elections"])
+    assert "strike" in dictionary.translate("pl", ["strajku"])["strajku"]
+    stopy = dictionary.translate("pl", ["stopy"])["stopy"]  # stop (alloy) and stopa (foot)
+    assert "alloy" in stopy and "foot" in stopy
+
+
+def test_each_direction_is_filled_from_the_other(dictionary):
+    assert "linia lotnicza" in dictionary.translate("en", ["airline"])["airline"]  # eng-pol's own
+    assert "handel ludźmi" in dictionary.translate("en", ["human", "trafficking"])["human"]  # pol-eng inverted
+
+
+def test_a_polish_query_finds_english_items_and_says_what_it_searched(sample_service):
+    request = SearchRequest(q="handel ludźmi", selections={"language": ("en",)}, per_page=20)
+    result = sample_service.search(request)
+    assert result.translations == {"handel": ["human trafficking"], "ludźmi": ["human trafficking"]}
+    assert result.total > 0 and all("<mark>" in h["snippet"] for h in result.hits)
+    native = sample_service.search(SearchRequest(q="handel ludźmi", per_page=50))
+    assert native.hits[0]["language"] == "pl"  # a native match still ranks above a translated one
+
+
+def test_translation_can_be_turned_off(sample_service, client):
+    off = SearchRequest(q="handel ludźmi", selections={"language": ("en",)}, translate=False)
+    assert sample_service.search(off).total == 0 and sample_service.search(off).translations == {}
+    api = client.get("/api/search", query_string={"q": "handel ludźmi", "lang": "en", "translate": "0"})
+    assert api.get_json()["total"] == 0
+    page = client.get("/", query_string={"q": "handel ludźmi", "ui": "en"}).get_data(as_text=True)
+    assert "Also searched in the other language as:" in page and "human trafficking" in page
+
+
+def test_without_the_dictionaries_the_feature_is_off_and_search_works(tmp_path, monkeypatch, sample_service):
+    monkeypatch.setattr(bilingual, "DICT_DIR", tmp_path)
+    monkeypatch.setattr(bilingual, "_LOADED", [Dictionary.load(tmp_path)])
+    assert bilingual.status().startswith("off: install") and bilingual._LOADED == [None]
+    result = sample_service.search(SearchRequest(q="handel ludźmi"))
+    assert result.total > 0 and result.translations == {}
+
+
+def test_the_cluster_request_carries_the_translations_as_one_group():
+    import json
+
+    from indexer import registry
+    from search.dsl import query_schema, to_dsl
+    from search.query import make_parser, parse_query
+
+    parser = make_parser(query_schema(), None, "all")
+    phrase = json.dumps(to_dsl(parse_query("handel ludźmi", parser, registry(), translate=True).query))
+    assert '"query": "human trafficking"' in phrase and '"type": "phrase"' in phrase and "body_en^0.5" in phrase
+    senses = to_dsl(parse_query("strajk", parser, registry(), translate=True).query)
+    assert '"dis_max"' in json.dumps(senses) and "walkout" in json.dumps(senses)  # the senses: one group
+    assert '"dis_max"' not in json.dumps(to_dsl(parse_query("strajk", parser, registry()).query))
