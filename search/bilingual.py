@@ -19,14 +19,16 @@ Without the packages the feature is off (``Dictionary.load`` gives None).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import pickle
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import dictionary_lemmas, terms_en
+from indexer.analysis import dictionary_lemmas, polish_chain, terms_en
 
 DICT_DIR = Path(os.environ.get("PRASA_DICT_DIR", "/usr/share/dictd"))
 FILES = {"pl": "freedict-pol-eng", "en": "freedict-eng-pol"}  # source language -> dictionary
@@ -196,8 +198,41 @@ def dictionary() -> Dictionary | None:
     if not _LOADED:
         with _LOCK:
             if not _LOADED:
-                _LOADED.append(Dictionary.load())
+                _LOADED.append(_cached(DICT_DIR))
     return _LOADED[0]
+
+
+FORMAT = 1  # of the cached tables: raise when what ``load`` builds changes
+
+
+def _cached(folder: Path) -> Dictionary | None:
+    """``Dictionary.load`` through a pickle in the user's cache (1.7 s to build, 0.1 s to read).
+
+    The cache file is named after the dictionary files' sizes and times and
+    the lookup chain, so an upgraded package or another chain builds anew; a
+    cache folder that cannot be written only costs the build.
+    """
+    files = [folder / f"{name}.{ext}" for name in FILES.values() for ext in ("index", "dict.dz")]
+    if not all(f.is_file() for f in files):
+        return None
+    stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    key = hashlib.sha1(repr((stamp, FORMAT, MAX_TRANSLATIONS, polish_chain())).encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prasa" / f"dictionary-{key}.pickle"
+    try:
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    built = Dictionary.load(folder)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as f:
+            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cache)
+    except OSError:
+        pass
+    return built
 
 
 def query_words(text: str) -> list[str]:

@@ -92,3 +92,12 @@ def test_the_cluster_request_carries_the_translations_as_one_group():
     senses = to_dsl(parse_query("strajk", parser, registry(), translate=True).query)
     assert '"dis_max"' in json.dumps(senses) and "walkout" in json.dumps(senses)  # the senses: one group
     assert '"dis_max"' not in json.dumps(to_dsl(parse_query("strajk", parser, registry()).query))
+
+
+def test_the_built_tables_are_cached_and_read_back(tmp_path, monkeypatch, dictionary):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = bilingual._cached(bilingual.DICT_DIR)
+    cached, = (tmp_path / "prasa").glob("dictionary-*.pickle")
+    assert bilingual._cached(bilingual.DICT_DIR).table == built.table == dictionary.table
+    cached.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+    assert bilingual._cached(bilingual.DICT_DIR).table == built.table
