@@ -101,3 +101,14 @@ def test_the_built_tables_are_cached_and_read_back(tmp_path, monkeypatch, dictio
     assert bilingual._cached(bilingual.DICT_DIR).table == built.table == dictionary.table
     cached.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
     assert bilingual._cached(bilingual.DICT_DIR).table == built.table
+
+
+@pytest.mark.parametrize(("q", "native", "other"), [("handel ludźmi", "pl", "en"), ("human trafficking", "en", "pl")])
+def test_the_other_languages_items_follow_the_native_ones(sample_service, q, native, other):
+    """Among the items with every word, native matches first, then the translated ones."""
+    everything = sample_service.search(SearchRequest(q=q, match="all", per_page=50)).hits
+    natives = sample_service.search(SearchRequest(q=q, match="all", per_page=50, translate=False)).hits
+    assert [h["language"] for h in everything] == [native] * len(natives) + [other] * (len(everything) - len(natives))
+    assert len(everything) > len(natives) > 0
+    default = sample_service.search(SearchRequest(q=q, per_page=50)).hits
+    assert [h["id"] for h in default[:len(everything)]] == [h["id"] for h in everything]
