@@ -4,7 +4,9 @@ Starts the server on the benchmark index (built by ``bench/speed.py``, or from
 ../shared/corpus when missing), then runs CLIENTS threads that send real
 queries with facet filters for SECONDS seconds (bounded: at most MAX_REQUESTS
 in all), and prints requests/s, latency percentiles, the error count and the
-server's peak memory.  Traffic goes to the loopback address only.
+server's peak memory — twice, with a fresh server each: the default search
+(cross-language) and ``translate=0``, like for like in one run.  Traffic goes
+to the loopback address only.
 
     python bench/load.py [--index bench/out/index-100000] [--clients 16] [--seconds 60]
 """
@@ -64,11 +66,11 @@ def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
 
 
 def client(port: int, queries: list[str], stop_at: float, seed: int, out: list, errors: list,
-           budget: threading.Semaphore) -> None:
+           budget: threading.Semaphore, extra: dict) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     while time.monotonic() < stop_at and budget.acquire(blocking=False):
-        params = {"q": rng.choice(queries), **rng.choice(FILTERS)}
+        params = {"q": rng.choice(queries), **rng.choice(FILTERS), **extra}
         path = "/api/search?" + urllib.parse.urlencode(params)
         started = time.perf_counter()
         try:
@@ -84,6 +86,32 @@ def client(port: int, queries: list[str], stop_at: float, seed: int, out: list, 
         out.append((time.perf_counter() - started) * 1000)
 
 
+def load(args, queries: list[str], extra: dict) -> tuple[list[float], list[str], float, float]:
+    """One server, ``args.clients`` clients for ``args.seconds``: latencies, errors, seconds, peak RSS."""
+    port = 18000 + (os.getpid() + len(extra)) % 1000
+    server = start_server(args.index, port, args.workers)
+    latencies: list[float] = []
+    errors: list[str] = []
+    budget = threading.Semaphore(MAX_REQUESTS)
+    try:
+        started = time.monotonic()
+        stop_at = started + args.seconds
+        threads = [threading.Thread(target=client, args=(port, queries, stop_at, n, latencies, errors, budget,
+                                                         extra))
+                   for n in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return latencies, errors, elapsed, peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -97,35 +125,17 @@ def main() -> None:
     args.index.parent.mkdir(parents=True, exist_ok=True)
     ensure_index(args.index, args.shared, rows)
     del rows
-    port = 18000 + os.getpid() % 1000
-    server = start_server(args.index, port, args.workers)
-    latencies: list[float] = []
-    errors: list[str] = []
-    budget = threading.Semaphore(MAX_REQUESTS)
-    try:
-        started = time.monotonic()
-        stop_at = started + args.seconds
-        threads = [threading.Thread(target=client, args=(port, queries, stop_at, n, latencies, errors, budget))
-                   for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - started
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    q = statistics.quantiles(latencies, n=100, method="inclusive")
-    print(f"{args.clients} clients, {args.seconds:.0f} s, server threads {args.workers}, index {args.index.name}; "
-          f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
-    print("| requests | requests/s | p50 ms | p95 ms | p99 ms | errors (5xx or failed) | server peak RSS |")
-    print("|---|---|---|---|---|---|---|")
-    print(f"| {len(latencies)} | {len(latencies) / elapsed:.0f} | {q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | "
-          f"{len(errors)} | {peak:.0f} MB |")
-    for line in errors[:10]:
-        print("error:", line)
+    print(f"{args.clients} clients, {args.seconds:.0f} s each, server threads {args.workers}, index "
+          f"{args.index.name}; {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
+    print("| searches | requests | requests/s | p50 ms | p95 ms | p99 ms | errors (5xx or failed) | server peak RSS |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, extra in (("default (translated)", {}), ("translate=0", {"translate": "0"})):
+        latencies, errors, elapsed, peak = load(args, queries, extra)
+        q = statistics.quantiles(latencies, n=100, method="inclusive")
+        print(f"| {label} | {len(latencies)} | {len(latencies) / elapsed:.0f} | {q[49]:.0f} | {q[94]:.0f} | "
+              f"{q[98]:.0f} | {len(errors)} | {peak:.0f} MB |")
+        for line in errors[:10]:
+            print("error:", line)
 
 
 if __name__ == "__main__":
