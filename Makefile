@@ -37,7 +37,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks, quality and load figures on ../shared (see README); about 25 minutes
+## Benchmarks, quality and load figures on ../shared (see README); about 15 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
 	bash .ci/system-deps
