@@ -144,13 +144,20 @@ class Dictionary:
             known.append(translation)
 
     def translate(self, lang: str, words: list[str]) -> dict[str, list[str]]:
-        """Each word's translations out of ``lang``; a multi-word entry wins over its words' own."""
+        """Each word's translations out of ``lang``; a multi-word entry wins over its words' own.
+
+        A single word's multi-word translations (``kawa`` -> coffee bean) are
+        dropped when it has one-word ones: a phrase is the costliest query
+        (Whoosh's positional matchers), and the one-word sense finds the topic.
+        """
         table, out = self.table[lang], {}
         terms = [lookup_terms(lang, w) for w in words]
         i = 0
         while i < len(words):
             for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
                 found = _lookup(table, terms[i:i + size])
+                if size == 1:  # a one-word sense is searched as a word; phrases only when it has none
+                    found = [t for t in found if " " not in t] or found
                 if found:
                     for word in words[i:i + size]:
                         out.setdefault(word, []).extend(t for t in found if t not in out.get(word, []))

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +48,7 @@ from .request import MATCHES, SearchRequest
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
 SUGGEST_BELOW = 3
+PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
 COLLAPSE_SCAN = 2000  # ranked documents examined for near-duplicates when collapsing  # offer "did you mean" when a query finds fewer hits than this
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
@@ -175,6 +177,29 @@ class _Generation:
             self.columns = Columns.load(reader)
             if "body_pl" in reader.indexed_field_names():
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
+        self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
+        self._parsed_lock = threading.Lock()
+
+    def parsed(self, request: SearchRequest, registry: Registry, reader):
+        """The parsed query, its expansions and their notice: once per distinct query and generation.
+
+        Parsing (organization tagging, lemmas, diacritic variants, dictionary
+        translations) costs more than matching for short queries, and the
+        same queries come back; the trees are never changed after parsing.
+        """
+        key = (request.q, request.match, request.translate)
+        with self._parsed_lock:
+            found = self._parsed.get(key)
+            if found is not None:
+                self._parsed.move_to_end(key)
+                return found
+        parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate)
+        found = (parsed, *limit_expansions(parsed.query, reader, self.ix.schema, self.lexicon))
+        with self._parsed_lock:
+            self._parsed[key] = found
+            while len(self._parsed) > PARSED_QUERIES:
+                self._parsed.popitem(last=False)
+        return found
 
 
 class SearchService(BaseService):
@@ -236,9 +261,7 @@ class SearchService(BaseService):
     # -- searching -----------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         gen, searcher = self._open()
-        parsed = parse_query(request.q, gen.parsers[request.match], self.registry, request.translate)
-        q, expansion_note = limit_expansions(parsed.query, searcher.reader(), gen.ix.schema,
-                                             gen.lexicon)
+        parsed, q, expansion_note = gen.parsed(request, self.registry, searcher.reader())
         notice = parsed.notice or expansion_note
 
         cols = gen.columns
@@ -255,7 +278,7 @@ class SearchService(BaseService):
 
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=notice,
-                              translations=parsed.translations)
+                              translations=dict(parsed.translations))
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.selected("organization"))

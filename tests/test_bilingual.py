@@ -71,11 +71,13 @@ def test_translation_can_be_turned_off(sample_service, client):
     assert "Also searched in the other language as:" in page and "human trafficking" in page
 
 
-def test_without_the_dictionaries_the_feature_is_off_and_search_works(tmp_path, monkeypatch, sample_service):
+def test_without_the_dictionaries_the_feature_is_off_and_search_works(tmp_path, monkeypatch, sample_index):
+    from search import SearchService
+
     monkeypatch.setattr(bilingual, "DICT_DIR", tmp_path)
     monkeypatch.setattr(bilingual, "_LOADED", [Dictionary.load(tmp_path)])
     assert bilingual.status().startswith("off: install") and bilingual._LOADED == [None]
-    result = sample_service.search(SearchRequest(q="handel ludźmi"))
+    result = SearchService(sample_index).search(SearchRequest(q="handel ludźmi"))  # a process without them
     assert result.total > 0 and result.translations == {}
 
 

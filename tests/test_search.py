@@ -279,3 +279,17 @@ def test_organization_values_resolve_the_same_in_the_api_the_cli_and_the_query(s
     assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "org"
     refused = CliRunner().invoke(main, ["search", "x", "--org", "nonsense", "--index", str(sample_index)])
     assert refused.exit_code != 0 and "unknown organization 'nonsense'" in refused.output
+
+
+def test_a_repeated_query_is_parsed_once_and_answers_the_same(sample_index):
+    service = SearchService(sample_index)
+    request = SearchRequest(q="handel ludźmi OBWE", per_page=20)
+    first = service.search(request).to_dict()
+    gen = service._current()
+    assert len(gen._parsed) == 1
+    for _ in range(3):
+        again = service.search(request).to_dict()
+        assert {**again, "took_ms": 0} == {**first, "took_ms": 0}
+    assert len(gen._parsed) == 1
+    service.search(SearchRequest(q="handel ludźmi OBWE", translate=False))
+    assert len(gen._parsed) == 2  # another request, another parse
