@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import extract, warm_up
-from .pipeline import Backend, Progress, Summary, guarded, records, run_reindex, unique_id
+from .pipeline import Backend, Progress, Summary, guarded, records, run_reindex
 from .records import Problem, Record
 from .schema import field_lang, to_document
 from .segments import SegmentWriter, build_segments
@@ -90,7 +90,7 @@ class WhooshBackend(Backend):
         if fresh and jobs > 1:  # workers extract, analyze and write their own segments
             build_segments(self.ix, records(sources), jobs=jobs, reference=reference, prepare=prepare,
                            options=WRITER_OPTIONS, summary=summary, vocab=self.vocab, folder=self.folder,
-                           unique_id=unique_id, progress=progress)
+                           progress=progress)
             return
         self.writer = SegmentWriter(self.ix, **WRITER_OPTIONS)
         super().build(sources, fresh, jobs, reference, summary, progress)

@@ -236,11 +236,9 @@ def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
         if isinstance(entry, Problem):
             summary.failed.append(entry)
             continue
-        if entry.id in seen:
-            new_id = unique_id(entry.id, entry.path, seen)
-            summary.renamed.append(f"{entry.path}: id {entry.id!r} is taken, indexed as {new_id!r}")
-            entry.rename(new_id)
-        seen.add(entry.id)
+        settled = settle_id(entry.id, entry.path, seen, summary)
+        if settled != entry.id:
+            entry.rename(settled)
         old = known.get(entry.id)
         if old and old[0] == entry.content_hash:
             summary.unchanged += 1
@@ -257,6 +255,16 @@ def gone_items(known: dict, seen: set[str], sources: list[Path]) -> list[str]:
     roots = [p.resolve() for p in sources]
     return [item_id for item_id, (_hash, path) in known.items()
             if item_id not in seen and is_gone(path, roots)]
+
+
+def settle_id(item_id: str, path: str, seen: set[str], summary: Summary) -> str:
+    """The id an item is indexed under: its own, or ``id@file`` when another file took it first
+    (recorded in ``summary.renamed``); either way it joins ``seen``."""
+    settled = unique_id(item_id, path, seen) if item_id in seen else item_id
+    if settled != item_id:
+        summary.renamed.append(f"{path}: id {item_id!r} is taken, indexed as {settled!r}")
+    seen.add(settled)
+    return settled
 
 
 def unique_id(item_id: str, path: str, seen: set[str]) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 from whoosh import writing
 
 from .extract import item_id
+from .pipeline import settle_id
 from .records import Problem, Record
 from .schema import build_schema
 from .vocab import Vocabulary
@@ -37,7 +38,7 @@ POLL_SECONDS = 1.0  # a worker checks this often that its parent is alive
 
 def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
                    prepare: Callable, options: dict, summary, vocab: Vocabulary, folder: Path,
-                   unique_id: Callable, progress: Callable[[int], None] | None = None) -> None:
+                   progress: Callable[[int], None] | None = None) -> None:
     """Index every record into ``ix`` (a new, empty generation) with ``jobs`` workers, and commit.
 
     Counts additions, renamed ids and problems into ``summary`` and the surface
@@ -51,7 +52,9 @@ def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, refere
             if isinstance(entry, Problem):
                 summary.failed.append(entry)
                 continue
-            batch.append((entry, _settle_id(entry, seen, summary, unique_id)))
+            own = item_id(entry)
+            settled = settle_id(own, entry.path, seen, summary)
+            batch.append((entry, settled if settled != own else None))
             if len(batch) >= BATCH:
                 build.send(batch)
                 batch = []
@@ -172,18 +175,6 @@ class _Lengths:
 
     def close(self) -> None:
         self.reader.close()
-
-
-def _settle_id(record: Record, seen: set[str], summary, unique_id: Callable) -> str | None:
-    """The id to index the record under when its own is taken (``id@file``), else None."""
-    own = item_id(record)
-    if own not in seen:
-        seen.add(own)
-        return None
-    new_id = unique_id(own, record.path, seen)
-    seen.add(new_id)
-    summary.renamed.append(f"{record.path}: id {own!r} is taken, indexed as {new_id!r}")
-    return new_id
 
 
 def _work(storage, indexname, tasks, results, reference, prepare, options, parent: int) -> None:

@@ -115,7 +115,7 @@ class Dictionary:
     @classmethod
     def load(cls, folder: Path = DICT_DIR) -> Dictionary | None:
         """Both dictionaries, or None when either is not installed."""
-        if not all((folder / f"{name}.index").is_file() for name in FILES.values()):
+        if not installed(folder):
             return None
         out = cls()
         pairs: dict[str, list[tuple[str, str]]] = {"pl": [], "en": []}
@@ -188,9 +188,18 @@ def lookup_terms(lang: str, word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(([lower] if lower in lemmas else []) + lemmas)) or (lower,)
 
 
+def _files(folder: Path) -> list[Path]:
+    return [folder / f"{name}.{ext}" for name in FILES.values() for ext in ("index", "dict.dz")]
+
+
+def installed(folder: Path) -> bool:
+    """Are both dictionaries there (each an index and its dictzip'd text)?"""
+    return all(f.is_file() for f in _files(folder))
+
+
 def status() -> str:
     """For ``/api/health`` and ``prasa stats``: whether queries are translated, and if not why."""
-    if all((DICT_DIR / f"{name}.index").is_file() for name in FILES.values()):
+    if installed(DICT_DIR):
         return "on (FreeDict Polish-English and English-Polish)"
     return ("off: install the Debian packages dict-freedict-pol-eng and dict-freedict-eng-pol "
             f"(or set PRASA_DICT_DIR to their folder; looked in {DICT_DIR})")
@@ -219,9 +228,9 @@ def _cached(folder: Path) -> Dictionary | None:
     the lookup chain, so an upgraded package or another chain builds anew; a
     cache folder that cannot be written only costs the build.
     """
-    files = [folder / f"{name}.{ext}" for name in FILES.values() for ext in ("index", "dict.dz")]
-    if not all(f.is_file() for f in files):
+    if not installed(folder):
         return None
+    files = _files(folder)
     stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
     key = hashlib.sha1(repr((stamp, FORMAT, MAX_TRANSLATIONS, polish_chain())).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prasa" / f"dictionary-{key}.pickle"

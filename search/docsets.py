@@ -45,22 +45,22 @@ class Scored:
         return cls(_NOTHING, np.zeros(0))
 
 
-def _union(parts: list[Scored]) -> Scored:
-    if not parts:
-        return Scored.empty()
-    docs = np.concatenate([p.docs for p in parts])
-    scores = np.concatenate([p.scores for p in parts])
+def gathered(parts: list[Scored]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documents of all parts once each, and for every part's match its document's place and score."""
+    docs = np.concatenate([p.docs for p in parts]) if parts else _NOTHING
+    scores = np.concatenate([p.scores for p in parts]).astype(float) if parts else np.zeros(0)
     unique, inverse = np.unique(docs, return_inverse=True)
+    return unique, inverse, scores
+
+
+def _union(parts: list[Scored]) -> Scored:
+    unique, inverse, scores = gathered(parts)
     return Scored(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
 
 
 def _best(parts: list[Scored]) -> Scored:
     """Union scored by the best part (the lemmas of one word: one match, not several)."""
-    if not parts:
-        return Scored.empty()
-    docs = np.concatenate([p.docs for p in parts])
-    scores = np.concatenate([p.scores for p in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
+    unique, inverse, scores = gathered(parts)
     best = np.zeros(len(unique))
     np.maximum.at(best, inverse, scores)
     return Scored(unique, best)

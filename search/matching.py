@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from .docsets import Matcher, Scored, scores_at
+from .docsets import Matcher, Scored, gathered, scores_at
 from .query import FIELD_LANG
 
 STRICT = re.compile(r"\bAND\b|(?:^|\s)\+\S")  # an explicit AND or +word: every word, as typed
@@ -85,11 +85,8 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     if strict or n <= 1:
         scored = matcher.match(q)
         return Matched(scored, len(scored.docs), n, False)
-    parts = [matcher.match(c) for c in words]
-    docs = np.concatenate([p.docs for p in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
+    unique, inverse, weights = gathered([matcher.match(c) for c in words])
     counts = np.bincount(inverse, minlength=len(unique))
-    weights = np.concatenate([p.scores for p in parts]).astype(float)
     scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
     for clause in (c for c in clauses if is_word(c) and is_stopword(c)):  # optional, scored
         scores = scores + scores_at(matcher.match(clause), unique)

@@ -441,19 +441,21 @@ def parse_query(text: str, parser: QueryParser, registry: Registry, translate: b
     if problem:
         notice = f"The query has {problem}; searched for its words instead."
         text = plain_words(text)
-    translations = translations_of(_free_words(text, parser), parser.lexicon) if translate else {}
+    words = _free_words(text, parser)
+    translations = translations_of(words, parser.lexicon) if translate else {}
     token = TRANSLATIONS.set(translations)
     try:
-        q, text, notice = _parse(text, parser, notice)
+        q, parsed_text, notice = _parse(text, parser, notice)
     finally:
         TRANSLATIONS.reset(token)
+    if parsed_text != text:  # searched as plain words after all
+        text, words = parsed_text, _free_words(parsed_text, parser)
     parsed = text
     if q is wq.NullQuery and re.search(r"(?:^|\s)(?:-|NOT\s)", text):
         parsed = f"* {text}"
         q = parser.parse(parsed)  # only exclusions: everything except those
     orgs = list(dict.fromkeys(t.text for t in q.leaves() if isinstance(t, OrgMention)))
     q = _years_as_dates(_phrase_variants(_normalize_terms(q, registry), parsed, parser))
-    words = _free_words(text, parser)
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
     q, date_from, date_to = pull_date_range(q)
