@@ -28,6 +28,7 @@ from whoosh import writing
 
 from .extract import item_id
 from .pipeline import settle_id
+from .postings import TermPool, codec, file_postings
 from .records import Problem, Record
 from .schema import build_schema
 from .vocab import Vocabulary
@@ -143,35 +144,59 @@ class _Build:
 
 
 class SegmentWriter(writing.SegmentWriter):
-    """Whoosh's segment writer, with field lengths read once per field when postings are filed.
+    """Whoosh's segment writer, filing postings per term rather than per posting (``postings.py``).
 
-    Whoosh 2.7 looks up each posting's document length through the column
-    file (a seek, a read and often a ``stat()``): a million postings cost
-    several seconds.  The lengths only feed the blocks' statistics; here each
-    field's lengths are read once into a list.
+    ``add_document`` is Whoosh's, less what prasa's schema never uses (term
+    vectors, separate spelling fields, boosts, ``_stored_`` overrides): a
+    schema with any of them gets Whoosh's own method.  Field lengths, which
+    Whoosh 2.7 looks up through the column file once per posting (a seek, a
+    read and often a ``stat()``), are read once per field.
     """
+
+    def __init__(self, ix, **options):
+        super().__init__(ix, codec=options.pop("codec", None) or codec(), **options)
+        self.pool = TermPool(options.get("limitmb", 128), getattr(self._tempstorage, "folder", None))
+        self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+
+    def add_document(self, **fields):
+        if not self._plain or any(name.startswith("_") for name in fields):
+            return super().add_document(**fields)
+        self._check_state()
+        schema, docnum, perdoc, pool = self.schema, self.docnum, self.perdocwriter, self.pool
+        names = sorted(fields)
+        self._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = pool.add_rows(name, docnum, field.index(value), field.scorable) if field.indexed else 0
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        file_postings(self.fieldwriter, self.schema, lengths, self.pool)
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
 
 class _Lengths:
+    """Each field's document lengths, read once from the finished per-document file."""
+
     def __init__(self, reader):
         self.reader = reader
-        self.fields: dict[str, list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self.fields.get(fieldname)
-        if lengths is None:
-            read = self.reader.doc_field_length
-            lengths = self.fields[fieldname] = [read(d, fieldname, default)
-                                                for d in range(self.reader.doc_count_all())]
-        return lengths[docnum]
+    def of(self, fieldname: str) -> list[int]:
+        read = self.reader.doc_field_length
+        return [read(d, fieldname, 0) for d in range(self.reader.doc_count_all())]
 
     def close(self) -> None:
         self.reader.close()

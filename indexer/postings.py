@@ -1,0 +1,168 @@
+"""Postings held per term while a segment is written, then filed a block at a time.
+
+Whoosh 2.7's writer turns every posting into a ``(field, term, doc, weight,
+value)`` tuple, sorts the lot (spilling runs of single pickles to disk past its
+memory limit) and files them one call per posting.  On the corpus that was
+half of a worker's time.  Here postings go straight into a list per term (the
+documents arrive in order, so each list is already sorted), the terms are
+sorted once per field, and each term's list is cut into Whoosh's blocks
+directly.  Readers, merges and the search side see an ordinary Whoosh
+segment: ``tests/test_postings.py`` reads every term back from both writers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+
+INLINE_BELOW = 8  # a term with fewer postings is kept in the term table, not in a block (see codec())
+Rows = list  # [(docnum, weight, value bytes), ...] of one term, by docnum
+_POSTING_BYTES = 120  # rough memory of one held posting (tuple, list slot), besides its value
+_TERM_BYTES = 150  # and of one term (key, dict slot, list)
+
+
+def codec() -> W3Codec:
+    """Whoosh's codec, with the postings of rare terms inlined into the term table.
+
+    Most terms of a press archive occur in one to a few items; Whoosh's
+    default writes each of them a block of its own (a pickle, a zlib stream, a
+    block header), which is most of the writing time and a seek per term at
+    search time.  Whoosh reads inlined postings back through a ``ListMatcher``.
+    """
+    return W3Codec(inlinelimit=INLINE_BELOW)
+
+
+# Whoosh 2.7's postings writer inlines with ``terminfo.set_inline()``, a method its
+# term info calls ``set_inlined``: with the default inlinelimit (1) the line never ran.
+if not hasattr(W3TermInfo, "set_inline"):
+    W3TermInfo.set_inline = W3TermInfo.set_inlined
+
+
+class TermPool:
+    """Postings by field and term, within a memory limit (sorted runs spill to a temporary file)."""
+
+    def __init__(self, limitmb: int = 256, tempdir: str | None = None):
+        self.limit = limitmb * 1024 * 1024
+        self.tempdir = tempdir
+        self.fields: dict[str, dict[bytes, Rows]] = {}
+        self.size = 0
+        self.runs: list = []
+
+    def add_rows(self, fieldname: str, docnum: int, rows: Iterable, scorable: bool) -> int:
+        """File one document's analyzed field (``(term, freq, weight, value)`` rows); its length."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length = size = 0
+        for btext, freq, weight, vbytes in rows:
+            held = terms.get(btext)
+            if held is None:
+                held = terms[btext] = []
+                size += _TERM_BYTES + len(btext)
+            held.append((docnum, weight, vbytes))
+            size += _POSTING_BYTES + len(vbytes or b"")
+            length += freq
+        self._grew(size)
+        return length if scorable else 0
+
+    def add(self, item: tuple) -> None:
+        """Whoosh's pool interface, used when segments are merged: one posting tuple.
+
+        A merged segment's documents are numbered after everything added
+        before them, and its postings come term by term in document order, so
+        each term's rows stay in docnum order without sorting.
+        """
+        fieldname, btext, docnum, weight, vbytes = item
+        self.add_rows(fieldname, docnum, ((btext, 1, weight, vbytes),), False)
+
+    def _grew(self, size: int) -> None:
+        self.size += size
+        if self.size > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Write the held terms, in order, to a temporary run file and let them go."""
+        run = tempfile.TemporaryFile(dir=self.tempdir)
+        for entry in self._held():
+            pickle.dump(entry, run, pickle.HIGHEST_PROTOCOL)
+        run.seek(0)
+        self.runs.append(run)
+        self.fields, self.size = {}, 0
+
+    def _held(self) -> Iterator[tuple[tuple[str, bytes], Rows]]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for btext in sorted(terms):
+                yield (fieldname, btext), terms[btext]
+
+    def terms(self) -> Iterator[tuple[str, bytes, Rows]]:
+        """Every (field, term, rows), in Whoosh's order, each term's rows by docnum."""
+        sources = [_read_run(run) for run in self.runs] + [self._held()]
+        merged = heapq.merge(*sources, key=lambda entry: entry[0]) if self.runs else sources[0]
+        for (fieldname, btext), parts in groupby(merged, key=lambda entry: entry[0]):
+            yield fieldname, btext, [row for _, part in parts for row in part]
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Whoosh's posting tuples, in order (for code that reads a pool generically)."""
+        for fieldname, btext, rows in self.terms():
+            for docnum, weight, vbytes in rows:
+                yield fieldname, btext, docnum, weight, vbytes
+
+    def cleanup(self) -> None:
+        for run in self.runs:
+            run.close()
+        self.runs, self.fields = [], {}
+
+
+def _read_run(run) -> Iterator[tuple[tuple[str, bytes], Rows]]:
+    while True:
+        try:
+            yield pickle.load(run)
+        except EOFError:
+            return
+
+
+def file_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
+    """Write the pool's terms through Whoosh's field writer, a block (not a posting) per call."""
+    fieldname = postwriter = field_lengths = None
+    for name, btext, rows in pool.terms():
+        if name != fieldname:
+            if fieldname is not None:
+                fieldwriter.finish_field()
+            fieldname = name
+            fieldwriter.start_field(name, schema[name])
+            postwriter = fieldwriter._postwriter
+            field_lengths = lengths.of(name) if lengths else None
+        fieldwriter.start_term(btext)
+        _fill_blocks(postwriter, rows, field_lengths)
+        fieldwriter.finish_term()
+    if fieldname is not None:
+        fieldwriter.finish_field()
+
+
+def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> None:
+    """Put a term's rows into the postings writer's block buffer as its ``add_posting`` would.
+
+    Every full block but the last is written here; the last stays buffered for
+    ``finish_postings`` (which inlines or writes it, as Whoosh decides).
+    """
+    limit = postwriter._blocklimit
+    for start in range(0, len(rows), limit):
+        if start:
+            postwriter._write_block()
+        chunk = rows[start:start + limit]
+        docnums = [row[0] for row in chunk]
+        weights = [row[1] for row in chunk]
+        postwriter._ids = array("I", docnums)
+        postwriter._weights = array("f", weights)
+        postwriter._values = [row[2] for row in chunk if row[2]]
+        postwriter._maxweight = max(0, max(weights))
+        known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else ()
+        postwriter._minlength = min(known) if known else None
+        postwriter._maxlength = max(known) if known else 0

@@ -1,0 +1,98 @@
+"""prasa's segment writer files the same postings as Whoosh's own writer, whatever path they take."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from whoosh import index, writing
+
+from indexer.build import WRITER_OPTIONS, prepare
+from indexer.pipeline import prepare_items
+from indexer.postings import INLINE_BELOW
+from indexer.schema import build_schema
+from indexer.segments import SegmentWriter
+
+from .conftest import CORPUS, SAMPLE
+
+
+def _documents(sources, limit=None) -> list[dict]:
+    docs = [p.doc for p in prepare_items(sources, dt.date(2024, 12, 31), prepare=prepare)
+            if not hasattr(p, "problem")]
+    return docs[:limit] if limit else docs
+
+
+def _build(folder, docs, writer_class, **options) -> index.Index:
+    folder.mkdir()
+    ix = index.create_in(str(folder), build_schema())
+    writer = writer_class(ix, **{**WRITER_OPTIONS, **options})
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return index.open_dir(str(folder))
+
+
+def _contents(ix) -> dict:
+    """Every term's postings (ids, weights, positions), field lengths and stored fields."""
+    with ix.reader() as reader:
+        terms = {}
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            rows = []
+            while matcher.is_active():
+                # fields without values (ids, dates) read back None from a block, '' inlined
+                rows.append((matcher.id(), matcher.weight(), matcher.value() or None))
+                matcher.next()
+            info = reader.term_info(fieldname, text)
+            terms[fieldname, text] = (rows, info.doc_frequency(), info.weight(), info.min_length(),
+                                      info.max_length(), info.max_weight(), info.min_id(), info.max_id())
+        lengths = {(d, f): reader.doc_field_length(d, f) for d in range(reader.doc_count_all())
+                   for f in reader.indexed_field_names()}
+        return {"terms": terms, "lengths": lengths, "stored": list(reader.all_stored_fields())}
+
+
+@pytest.fixture(scope="module")
+def sample_docs():
+    return _documents([SAMPLE])
+
+
+def test_same_postings_as_whooshs_writer(tmp_path, sample_docs):
+    ours = _contents(_build(tmp_path / "ours", sample_docs, SegmentWriter))
+    theirs = _contents(_build(tmp_path / "whoosh", sample_docs, writing.SegmentWriter))
+    assert ours["terms"].keys() == theirs["terms"].keys()
+    assert ours == theirs
+    # the sample has terms on both sides of the inline limit, and terms in several blocks
+    frequencies = [info[1] for info in ours["terms"].values()]
+    assert min(frequencies) < INLINE_BELOW <= max(frequencies)
+
+
+def test_spilled_runs_give_the_same_postings(tmp_path, sample_docs):
+    """A memory limit far below the sample's postings forces sorted runs to disk and a merge."""
+    (tmp_path / "probe").mkdir()
+    spilled = SegmentWriter(index.create_in(str(tmp_path / "probe"), build_schema()), limitmb=0)
+    for doc in sample_docs[:3]:
+        spilled.add_document(**doc)
+    assert len(spilled.pool.runs) >= 2
+    spilled.cancel()
+    ours = _contents(_build(tmp_path / "ours", sample_docs, SegmentWriter, limitmb=0))
+    assert ours == _contents(_build(tmp_path / "whoosh", sample_docs, writing.SegmentWriter))
+
+
+def _merged(folder, docs, writer_class) -> index.Index:
+    """Three commits, each merging what came before into one segment (docs land out of order)."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), build_schema())
+    for part in (docs[:100], docs[100:200], docs[200:]):
+        writer = writer_class(ix, **WRITER_OPTIONS)
+        for doc in part:
+            writer.add_document(**doc)
+        writer.commit(optimize=True)
+    return index.open_dir(str(folder))
+
+
+def test_merged_segments_keep_every_posting(tmp_path):
+    """Merging segments (an incremental commit) adds postings out of document order."""
+    docs = _documents([CORPUS / "pl-news-bsnlp.jsonl.gz"], limit=300)
+    ours = _merged(tmp_path / "ours", docs, SegmentWriter)
+    assert len(ours._segments()) == 1
+    assert _contents(ours) == _contents(_merged(tmp_path / "whoosh", docs, writing.SegmentWriter))
