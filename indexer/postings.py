@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.system import pack_ushort
 
 INLINE_BELOW = 8  # a term with fewer postings is kept in the term table, not in a block (see codec())
 Rows = list  # [(docnum, weight, value bytes), ...] of one term, by docnum
@@ -139,11 +140,26 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
             fieldwriter.start_field(name, schema[name])
             postwriter = fieldwriter._postwriter
             field_lengths = lengths.of(name) if lengths else None
+        if len(rows) < INLINE_BELOW:
+            _inline_term(fieldwriter, btext, rows, field_lengths)
+            continue
         fieldwriter.start_term(btext)
         _fill_blocks(postwriter, rows, field_lengths)
         fieldwriter.finish_term()
     if fieldname is not None:
         fieldwriter.finish_field()
+
+
+def _inline_term(fieldwriter, btext: bytes, rows: Rows, field_lengths: list[int] | None) -> None:
+    """A rare term's postings straight into its term-table entry (what ``finish_postings`` does for it)."""
+    docnums = [row[0] for row in rows]
+    weights = [row[1] for row in rows]
+    known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else ()
+    info = W3TermInfo(weight=sum(weights), df=len(rows), minlength=min(known) if known else None,
+                      maxlength=max(known) if known else 0, maxweight=max(0, max(weights)),
+                      minid=docnums[0], maxid=docnums[-1])
+    info.set_inlined(docnums, weights, [row[2] for row in rows if row[2]])
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, info.to_bytes())
 
 
 def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> None:

@@ -181,7 +181,7 @@ class SegmentWriter(writing.SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
+        lengths = _Lengths(self.per_document_reader(), self.schema) if self.codec.length_stats else None
         file_postings(self.fieldwriter, self.schema, lengths, self.pool)
         self.fieldwriter.close()
         if lengths:
@@ -191,10 +191,12 @@ class SegmentWriter(writing.SegmentWriter):
 class _Lengths:
     """Each field's document lengths, read once from the finished per-document file."""
 
-    def __init__(self, reader):
-        self.reader = reader
+    def __init__(self, reader, schema):
+        self.reader, self.schema = reader, schema
 
-    def of(self, fieldname: str) -> list[int]:
+    def of(self, fieldname: str) -> list[int] | None:
+        if not self.schema[fieldname].scorable:  # no lengths kept (Whoosh reads 0 for every document)
+            return None
         read = self.reader.doc_field_length
         return [read(d, fieldname, 0) for d in range(self.reader.doc_count_all())]
 
