@@ -1,14 +1,25 @@
-"""Load: ``prasa serve`` on 127.0.0.1 driven by concurrent clients from this process.
+"""Load: ``prasa serve`` on 127.0.0.1 driven by concurrent clients from this process, and faults under load.
 
-Starts the server on the benchmark index (built by ``bench/speed.py``, or from
-../shared/corpus when missing), then runs CLIENTS threads that send real
-queries with facet filters for SECONDS seconds (bounded: at most MAX_REQUESTS
-in all), and prints requests/s, latency percentiles, the error count and the
-server's peak memory — twice, with a fresh server each: the default search
-(cross-language) and ``translate=0``, like for like in one run.  Traffic goes
-to the loopback address only.
+For each index — the three corpus files (~23k items) and the 100k-item
+benchmark index (built by ``bench/speed.py``, or here when missing) — starts a
+fresh server per row and runs CLIENTS threads that send real queries with
+facet filters for SECONDS seconds (bounded: at most MAX_REQUESTS in all).
+Rows: the server's defaults (one worker process per core, cross-language
+search on), ``translate=0``, and the same defaults with ``--processes 1`` (the
+one-process server of earlier releases: the baseline, same run).  Printed:
+requests/s, latency percentiles, errors, and the memory of the master and all
+its workers together, peak over the run, both as RSS summed (pages shared
+copy-on-write counted in every process) and as PSS (shared pages divided
+among the processes that map them: what the machine really gives them).
 
-    python bench/load.py [--index bench/out/index-100000] [--clients 16] [--seconds 60]
+Then two faults on the corpus index, each under the same load: one worker
+killed with SIGKILL halfway (its in-flight requests may fail; the master
+replaces it), and a full reindex of the corpus into the served index (a
+generation swap under load: no request may fail).
+
+The clients run in this process on the same cores as the server.
+
+    python bench/load.py [--clients 16] [--seconds 30] [--skip-faults]
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ import argparse
 import http.client
 import os
 import random
-import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,31 +44,35 @@ from speed import build_big_corpus, make_queries, read_rows  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 200_000
+THREADS = 8  # per worker process: prasa serve's default
 FILTERS = [{}, {}, {"lang": "en"}, {"lang": "pl"}, {"org": "eu"}, {"date": "1987"}, {"sort": "newest"},
            {"lang": "pl,en"}, {"page": "2"}]
 
 
-def ensure_index(index: Path, shared: Path, rows: list[dict]) -> None:
+def ensure_index(index: Path, sources: list[Path] | None, rows: list[dict]) -> None:
     if (index / "CURRENT").exists():
         return
     from indexer import reindex
 
-    big = index.parent / "load-corpus.jsonl.gz"
-    build_big_corpus(rows, 100_000, big)
-    reindex([big], index, full=True, jobs=2)
+    if sources is None:
+        big = index.parent / "load-corpus.jsonl.gz"
+        build_big_corpus(rows, 100_000, big)
+        sources = [big]
+    reindex(sources, index, full=True, jobs=2)
 
 
-def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(index: Path, port: int, processes: int | None) -> subprocess.Popen:
     prasa = Path(sys.executable).with_name("prasa")
-    proc = subprocess.Popen([str(prasa), "serve", "--index", str(index), "--host", HOST,
-                             "--port", str(port), "--workers", str(workers)],
+    extra = ["--processes", str(processes)] if processes else []
+    proc = subprocess.Popen([str(prasa), "serve", "--index", str(index), "--host", HOST, "--port", str(port),
+                             "--threads", str(THREADS), *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
+            if conn.getresponse().status == 200 and len(workers(proc.pid)) >= (processes or 1):
                 return proc
         except OSError:
             time.sleep(0.05)
@@ -65,11 +80,33 @@ def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-def client(port: int, queries: list[str], stop_at: float, seed: int, out: list, errors: list,
+def workers(master: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def memory_mb(master: int) -> tuple[float, float]:
+    """(RSS summed, PSS summed) of the master and its workers, in MB."""
+    rss = pss = 0
+    for pid in [master, *workers(master)]:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+def client(port: int, queries: list[str], stop_at: list[float], seed: int, out: list, errors: list,
            budget: threading.Semaphore, extra: dict) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    while time.monotonic() < stop_at and budget.acquire(blocking=False):
+    while time.monotonic() < stop_at[0] and budget.acquire(blocking=False):
         params = {"q": rng.choice(queries), **rng.choice(FILTERS), **extra}
         path = "/api/search?" + urllib.parse.urlencode(params)
         started = time.perf_counter()
@@ -81,60 +118,125 @@ def client(port: int, queries: list[str], stop_at: float, seed: int, out: list, 
                 errors.append(f"{response.status} {path}")
         except OSError as e:
             errors.append(f"{type(e).__name__} {path}")
+            conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=30)
             continue
         out.append((time.perf_counter() - started) * 1000)
 
 
-def load(args, queries: list[str], extra: dict) -> tuple[list[float], list[str], float, float]:
-    """One server, ``args.clients`` clients for ``args.seconds``: latencies, errors, seconds, peak RSS."""
-    port = 18000 + (os.getpid() + len(extra)) % 1000
-    server = start_server(args.index, port, args.workers)
+def load(args, index: Path, queries: list[str], extra: dict, processes: int | None = None,
+         fault=None) -> dict:
+    """One server, ``args.clients`` clients for ``args.seconds``.
+
+    ``fault(server)`` starts halfway, in a thread; the load goes on until it
+    has finished and a few seconds more, so what it does happens under load.
+    """
+    port = 18000 + (os.getpid() + len(extra) + (processes or 0)) % 1000
+    server = start_server(index, port, processes)
+    count = len(workers(server.pid))
     latencies: list[float] = []
     errors: list[str] = []
+    peak, note = [0.0, 0.0], []
     budget = threading.Semaphore(MAX_REQUESTS)
     try:
         started = time.monotonic()
-        stop_at = started + args.seconds
+        stop_at = [started + args.seconds]
         threads = [threading.Thread(target=client, args=(port, queries, stop_at, n, latencies, errors, budget,
                                                          extra))
                    for n in range(args.clients)]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        faulty = None
+        while any(t.is_alive() for t in threads):
+            rss, pss = memory_mb(server.pid)
+            peak = [max(peak[0], rss), max(peak[1], pss)]
+            if fault and faulty is None and time.monotonic() >= started + args.seconds / 2:
+                stop_at[0] = float("inf")  # until the fault is over
+                faulty = threading.Thread(target=_run_fault, args=(fault, server, note, stop_at))
+                faulty.start()
+            time.sleep(0.25)
         elapsed = time.monotonic() - started
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    return latencies, errors, elapsed, peak
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"requests": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49], "p95": q[94],
+            "p99": q[98], "errors": errors, "rss": peak[0], "pss": peak[1], "note": "".join(note),
+            "processes": count}
+
+
+def _run_fault(fault, server: subprocess.Popen, note: list, stop_at: list[float]) -> None:
+    try:
+        note.append(fault(server))
+    except Exception as e:  # noqa: BLE001 - reported in the table, the load still ends
+        note.append(f"the fault itself failed: {type(e).__name__}: {e}")
+    finally:
+        stop_at[0] = time.monotonic() + 3
+
+
+def kill_a_worker(server: subprocess.Popen) -> str:
+    victim = workers(server.pid)[0]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (victim in workers(server.pid) or len(workers(server.pid)) < 2):
+        time.sleep(0.05)
+    return f"worker {victim} killed; replaced: {victim not in workers(server.pid) and len(workers(server.pid)) >= 2}"
+
+
+def reindex_under_load(index: Path, sources: list[Path]):
+    def fault(server: subprocess.Popen) -> str:
+        prasa = Path(sys.executable).with_name("prasa")
+        started = time.monotonic()
+        subprocess.run([str(prasa), "reindex", *map(str, sources), "--index", str(index), "--full", "--jobs", "2"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return f"full reindex of {len(sources)} sources swapped in after {time.monotonic() - started:.0f} s"
+    return fault
+
+
+def row(label: str, r: dict) -> str:
+    return (f"| {label} | {r['requests']} | {r['rate']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+            f"{len(r['errors'])} | {r['rss']:.0f} MB | {r['pss']:.0f} MB |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--index", type=Path, default=ROOT / "bench" / "out" / "index-100000")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=8, help="server threads")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--skip-faults", action="store_true")
     args = parser.parse_args()
     rows = read_rows(args.shared)
     queries = make_queries(rows, 400)
-    args.index.parent.mkdir(parents=True, exist_ok=True)
-    ensure_index(args.index, args.shared, rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    corpus = sorted((args.shared / "corpus").glob("*.jsonl.gz"))
+    indexes = {"corpus": (args.out / "index-corpus", corpus), "100k": (args.out / "index-100000", None)}
+    for index, sources in indexes.values():
+        ensure_index(index, sources, rows)
     del rows
-    print(f"{args.clients} clients, {args.seconds:.0f} s each, server threads {args.workers}, index "
-          f"{args.index.name}; {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
-    print("| searches | requests | requests/s | p50 ms | p95 ms | p99 ms | errors (5xx or failed) | server peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
-    for label, extra in (("default (translated)", {}), ("translate=0", {"translate": "0"})):
-        latencies, errors, elapsed, peak = load(args, queries, extra)
-        q = statistics.quantiles(latencies, n=100, method="inclusive")
-        print(f"| {label} | {len(latencies)} | {len(latencies) / elapsed:.0f} | {q[49]:.0f} | {q[94]:.0f} | "
-              f"{q[98]:.0f} | {len(errors)} | {peak:.0f} MB |")
-        for line in errors[:10]:
+    print(f"{args.clients} clients (threads of one Python process on the same cores), {args.seconds:.0f} s "
+          f"per row, {THREADS} threads per worker; {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
+    print("| index, server, searches | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | "
+          "peak RSS, all processes | peak PSS, all processes |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, (index, _) in indexes.items():
+        for label, extra, processes in (("defaults", {}, None), ("defaults, translate=0", {"translate": "0"}, None),
+                                        ("--processes 1 (baseline)", {}, 1)):
+            r = load(args, index, queries, extra, processes)
+            print(row(f"{name}: {label} ({r['processes']} × {THREADS} threads)", r), flush=True)
+            for line in r["errors"][:5]:
+                print("error:", line)
+    if args.skip_faults:
+        return
+    index, sources = indexes["corpus"]
+    print("\nFaults under the same load (corpus index, server defaults):\n")
+    print("| fault | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | peak RSS | peak PSS | what happened |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, fault in (("SIGKILL to one worker halfway", kill_a_worker),
+                         ("full reindex swapped in during the load", reindex_under_load(index, sources))):
+        r = load(args, index, queries, {}, None, fault)
+        print(row(label, r) + f" {r['note']} |", flush=True)
+        for line in r["errors"][:5]:
             print("error:", line)
 
 

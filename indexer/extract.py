@@ -92,6 +92,19 @@ def warm_up() -> None:
     dates.month_number("grudnia")
 
 
+def org_mentions(reg: Registry, title: str, body: str, skip: int = 0) -> list[list]:
+    """Organization mentions as ``[part, start, end, org]`` (part ``title`` or ``body``), in order.
+
+    The first ``skip`` characters of the body (the dateline) name the sender,
+    not an organization the item is about; an all-caps title (a wire headline,
+    a table) is read without acronyms, which collide with capitalized words.
+    Found once here, they tag the item and mark its hits at search time.
+    """
+    found = [["title", m.start, m.end, m.org] for m in reg.find(title, acronyms=not title.isupper())]
+    found += [["body", m.start + skip, m.end + skip, m.org] for m in reg.find(body[skip:])]
+    return found
+
+
 def extract(record: Record, reference: dt.date | None = None, orgs: Registry | None = None) -> Item:
     """Extract every field of one record; raises ExtractError for unusable records."""
     fields = record.fields
@@ -125,9 +138,7 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
     if not title:
         title = first_sentence(body[dateline.end:] or body)
 
-    reg = orgs or registry()
-    # the dateline names the sender, not an organization the item is about
-    organizations = reg.ids(title, acronyms=not title.isupper()) + reg.ids(body[dateline.end:])
+    mentions = org_mentions(orgs or registry(), title, body, dateline.end)
 
     return Item(
         id=item_id(record),
@@ -139,7 +150,8 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
         place=place,
         source=agency_name(source) if source else None,
         cited_sources=cited,
-        organizations=list(dict.fromkeys(organizations)),
+        organizations=list(dict.fromkeys(m[3] for m in mentions)),
+        mentions=mentions,
         url=_text(fields.get("url"), "url") or None,
         path=record.path,
         extra={k: v for k, v in fields.items() if k not in _KNOWN_KEYS},

@@ -24,6 +24,8 @@ class Item:
     source: str | None
     cited_sources: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
+    # [part, start, end, org id] of each organization mention (part: "title" or "body")
+    mentions: list[list] = field(default_factory=list)
     url: str | None = None
     path: str = ""
     extra: dict = field(default_factory=dict)

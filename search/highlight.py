@@ -29,12 +29,12 @@ def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
                  for t in analyzer_for(lang)(word, chars=True) if not t.stopped)
 
 
-def match_spans(text: str, lang: str, terms: set[str], extra=None) -> list[tuple[int, int]]:
-    """Character spans of words whose index terms are among the query's ``terms``.
+def match_spans(text: str, lang: str, terms: set[str], extra=()) -> list[tuple[int, int]]:
+    """Character spans of words whose index terms are among the query's ``terms``, merged.
 
-    ``extra`` is a function giving more spans (organization mentions) for the text.
+    ``extra`` are more spans to mark (the organization mentions found at index time).
     """
-    spans = set(extra(text)) if extra else set()
+    spans = {(s, e) for s, e in extra if e <= len(text)}
     if terms:
         for m in _WORD.finditer(text):
             for term, start, end in _word_terms(lang, m.group()):
@@ -75,7 +75,7 @@ def _best_window(spans: list[tuple[int, int]], size: int) -> int:
     return best
 
 
-def snippet(text: str, lang: str, terms: set[str], size: int = SNIPPET_CHARS, extra=None) -> str:
+def snippet(text: str, lang: str, terms: set[str], size: int = SNIPPET_CHARS, extra=()) -> str:
     """An HTML snippet of about ``size`` characters around the best cluster of matches."""
     head = text[:SCAN_CHARS]
     spans = match_spans(head, lang, terms, extra)
@@ -91,5 +91,5 @@ def snippet(text: str, lang: str, terms: set[str], size: int = SNIPPET_CHARS, ex
     return ("…" if start else "") + body.strip() + ("…" if end < len(text) else "")
 
 
-def title_html(title: str, lang: str, terms: set[str], extra=None) -> str:
+def title_html(title: str, lang: str, terms: set[str], extra=()) -> str:
     return mark(title, match_spans(title, lang, terms, extra))

@@ -48,6 +48,7 @@ from .request import MATCHES, SearchRequest
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
 SUGGEST_BELOW = 3
+WARM_UP_QUERIES = ("handel ludźmi w Europie", "human trafficking in Europe")  # both analyzers, translation
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
 COLLAPSE_SCAN = 2000  # ranked documents examined for near-duplicates when collapsing  # offer "did you mean" when a query finds fewer hits than this
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -144,6 +145,20 @@ class BaseService(ABC):
     @abstractmethod
     def health(self) -> dict:
         """Status, document count, last reindex and the generation (or index) served."""
+
+    def warm_up(self) -> None:
+        """Load what searching needs (analyzers, dictionaries, caches), then let go of the index.
+
+        A server calls this before forking its worker processes: they share
+        what was loaded, copy-on-write, and each opens the index itself.
+        """
+        if self.ready():
+            for q in WARM_UP_QUERIES:
+                self.search(SearchRequest(q=q))
+        self.release()
+
+    def release(self) -> None:  # noqa: B027 - an optional hook: a cluster client holds no index files
+        """Close what this process holds open of the index (a server does so before forking)."""
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Search; when no item has all of several plain words, show items with some of them."""
@@ -251,6 +266,13 @@ class SearchService(BaseService):
                 return gen, searcher
         raise IndexMissing("the index is changing too fast to search; try again")
 
+    def release(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local = threading.local()
+        self._generation = None
+
     def ready(self) -> bool:
         try:
             self._current()
@@ -339,22 +361,22 @@ class SearchService(BaseService):
                 if fieldname == "orgs":
                     orgs.add(text)
 
-        def org_spans(text: str):
-            """Mentions of the organizations searched for, in any language or form."""
-            return [(m.start, m.end) for m in self.registry.find(text) if m.org in orgs] if orgs else []
-
         hits = []
         for docnum, *others in groups:
             item = item_from_stored(searcher.stored_fields(docnum))
             lang = item.language if item.language in ("pl", "en") else "xx"
-            hit = self._hit(item, lang, terms.get(lang, set()), ui_lang, org_spans)
+            hit = self._hit(item, lang, terms.get(lang, set()), ui_lang, orgs)
             hit["versions"] = [self._version(searcher, d) for d in others]
             hits.append(hit)
         return hits
 
-    def _hit(self, item, lang: str, terms: set[str], ui_lang: str, extra=None) -> dict:
-        return hit_fields(item, self.registry, ui_lang,
-                          title_html(item.title, lang, terms, extra), snippet(item.body, lang, terms, extra=extra))
+    def _hit(self, item, lang: str, terms: set[str], ui_lang: str, orgs: set[str]) -> dict:
+        """The hit with the query's words and its organizations' mentions (found at index time) marked."""
+        def mentions(part: str) -> list[tuple[int, int]]:
+            return [(start, end) for where, start, end, org in item.mentions if where == part and org in orgs]
+
+        return hit_fields(item, self.registry, ui_lang, title_html(item.title, lang, terms, mentions("title")),
+                          snippet(item.body, lang, terms, extra=mentions("body")))
 
     @staticmethod
     def _version(searcher, docnum: int) -> dict:

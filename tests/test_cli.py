@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -65,37 +59,6 @@ def test_search_bad_values_are_usage_errors(runner, sample_index):
 def test_search_without_an_index_says_so(runner, tmp_path: Path):
     out = runner.invoke(["search", "x", "--index", str(tmp_path / "nothing")])
     assert out.exit_code == 1 and "reindex" in out.output
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_serve_answers_and_stops_on_sigterm(sample_index):
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(sample_index),
-                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    try:
-        health = None
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                    health = json.load(r)
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert health and health["status"] == "ok" and health["documents"] > 0
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=OBWE", timeout=5) as r:
-            assert json.load(r)["total"] > 0
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
-        assert server.returncode in (0, -signal.SIGTERM)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
 
 
 @pytest.mark.skipif(not translation_status().startswith("on"), reason="the FreeDict dictionaries are not installed")

@@ -100,3 +100,26 @@ def test_the_matcher_runs_once_per_query_text():
     for _ in range(3):
         assert parse_query("OBWE handel", parser, reg).organizations == ["osce"]
     assert calls == ["OBWE handel"]  # to tag the mention and to leave it out of the words: one run
+
+
+def test_stored_mentions_are_what_the_matcher_finds_in_the_item():
+    """Index-time mentions (which mark hits) point at the right text, dateline excluded, on real items."""
+    from indexer.extract import extract
+    from indexer.records import Record
+
+    from .conftest import corpus_rows
+
+    reg, checked = registry(), 0
+    rows = corpus_rows("pl-news-bsnlp.jsonl.gz", 150) + corpus_rows("en-news-reuters21578.jsonl.gz", 150)
+    for n, row in enumerate(rows):
+        item = extract(Record(row, "corpus.jsonl", str(n)))
+        texts = {"title": item.title, "body": item.body}
+        for part, start, end, org in item.mentions:
+            # each span re-read alone is a mention of the same organization
+            assert [m.org for m in reg.find(texts[part][start:end], acronyms=True)] == [org], (part, start, end)
+        body = [m for m in item.mentions if m[0] == "body"]
+        tail = [m.org for m in reg.find(item.body)][-len(body):] if body else []
+        assert [m[3] for m in body] == tail  # the same mentions, only the dateline's left out
+        assert item.organizations == list(dict.fromkeys(m[3] for m in item.mentions))
+        checked += len(item.mentions)
+    assert checked > 300

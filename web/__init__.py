@@ -1,7 +1,7 @@
 """prasa's web face: the search page, item pages and the JSON API (no search logic here).
 
 ``create_app(config)`` is the factory; ``flask --app web run`` serves it for
-development and ``prasa serve`` under waitress.
+development and ``prasa serve`` under gunicorn (``server.py``).
 """
 
 from __future__ import annotations

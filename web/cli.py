@@ -264,17 +264,20 @@ def stats_command(index_dir, as_json):
 @_INDEX
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Worker threads of the WSGI server.")
-def serve_command(index_dir, host, port, workers):
-    """Serve the search page and the JSON API with waitress."""
-    from waitress import serve
-
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: one per core).")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Threads per worker process.")
+def serve_command(index_dir, host, port, processes, threads):
+    """Serve the search page and the JSON API (gunicorn: worker processes forked from one loaded app)."""
     from web import create_app
+    from web.server import default_processes, serve
 
     app = create_app({"INDEX": str(index_dir)} if index_dir else None)
-    click.echo(f"prasa: serving {index_label(app.config['INDEX'])} on http://{host}:{port}", err=True)
-    serve(app, host=host, port=port, threads=workers, ident="prasa")
+    processes = processes or default_processes()
+    click.echo(f"prasa: serving {index_label(app.config['INDEX'])} on http://{host}:{port} "
+               f"({processes} processes × {threads} threads)", err=True)
+    serve(app, host, port, processes, threads)
 
 
 if __name__ == "__main__":
