@@ -37,9 +37,11 @@ class Prepared:
     id: str
     path: str
     content_hash: str
-    lang: str
+    lang: str  # the text fields' suffix: pl, en or xx
     doc: dict
     words: set[str]
+    language: str
+    declared_language: str | None
 
     def rename(self, new_id: str) -> None:
         """Give a colliding item a new id (in the stored JSON too)."""
@@ -57,7 +59,8 @@ def prepare(record: Record, reference: dt.date | None) -> Prepared | Problem:
 def _prepared(item) -> Prepared:
     words: set[str] = set()
     doc = to_document(item, words)
-    return Prepared(item.id, item.path, item.content_hash, field_lang(item.language), doc, words)
+    return Prepared(item.id, item.path, item.content_hash, field_lang(item.language), doc, words, item.language,
+                    item.declared_language)
 
 
 class WhooshBackend(Backend):

@@ -17,7 +17,8 @@ from .records import MAX_ITEM_CHARS, Record
 EXTRACTOR_VERSION = "1"  # bump when extraction changes, so reindex rewrites every item
 TITLE_MAX = 160
 
-_KNOWN_KEYS = {"id", "title", "body", "text", "date", "language", "lang", "source", "url", "place"}
+_KNOWN_KEYS = {"id", "title", "body", "text", "date", "language", "lang", "declared_language", "source", "url",
+               "place"}
 _ABBREVIATIONS = frozenset(
     "ds np m.in tzw r ul dr prof itd itp św gen płk mgr inż godz tj ok pt al mr mrs ms st jr sr"
     " u.s u.k no vs jan feb mar apr jun jul aug sep sept oct nov dec corp inc co ltd".split()
@@ -121,8 +122,8 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
     dateline = parse_dateline(body)
     meta_dateline = parse_dateline(_text(fields.get("dateline"), "dateline") + " ")
 
-    language = langs.normalize(fields.get("language") or fields.get("lang"))
-    language = language or langs.detect(f"{title}\n{body}")
+    declared = langs.normalize(fields.get("declared_language"))
+    language = langs.choose(f"{title}\n{body}", fields.get("language") or fields.get("lang"), declared)
 
     date = _date(header, dates.parse_iso(fields.get("date")),
                  dateline.date_text or meta_dateline.date_text, body[:200], reference)
@@ -145,6 +146,7 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
         title=title,
         body=body,
         language=language,
+        declared_language=declared,
         date=date.value,
         date_precision=date.precision,
         place=place,

@@ -58,7 +58,7 @@ def read_feed_file(path: Path) -> Iterator[Record | Problem]:
             "title": _html_text(entry.get("title", "")),
             "body": _html_text(html or ""),
             "date": _iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-            "language": language,
+            "declared_language": language,
             "source": feed.get("title"),
             "url": entry.get("link"),
         }
@@ -85,6 +85,6 @@ def read_html_file(path: Path) -> Iterator[Record | Problem]:
     body = doc.text.strip()
     if doc.title and body.startswith(doc.title):
         body = body[len(doc.title):].lstrip()
-    fields = {"title": doc.title, "body": body, "date": doc.date, "language": language,
+    fields = {"title": doc.title, "body": body, "date": doc.date, "declared_language": language,
               "source": doc.sitename, "url": doc.url}
     yield Record({k: v for k, v in fields.items() if v}, str(path), "")

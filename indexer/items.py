@@ -30,6 +30,8 @@ class Item:
     path: str = ""
     extra: dict = field(default_factory=dict)
     content_hash: str = ""
+    # what a feed, an Atom xml:lang or a page's <html lang> declared (a hint; see langs.choose)
+    declared_language: str | None = None
 
     def rename(self, new_id: str) -> None:
         """A new id for an item whose id another file already used (see ``pipeline.unique_id``)."""
@@ -41,6 +43,7 @@ class Item:
             "id": self.id,
             "title": self.title,
             "language": self.language,
+            "declared_language": self.declared_language,
             "date": self.date,
             "date_precision": self.date_precision,
             "place": self.place,

@@ -1,7 +1,12 @@
 """Language of an item: ``pl``, ``en`` or ``other``.
 
 Detected with py3langid (langid.py's model, bundled with the package, no
-download), overridable by the item's metadata.
+download).  What the source says counts in two ways (``choose``): a
+``language`` given per item by a JSON Lines producer is taken as it is; a
+language a feed's channel, an Atom ``xml:lang`` or a page's ``<html lang>``
+declares is a hint, often a CMS default (``en-US`` on a Polish site), and
+gives way to the detected language when the text is long enough and the
+detector sure of it.
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ _ALIASES = {
 }
 
 
+SURE_CHARS = 200  # letters of text below which a declared language is kept
+SURE_PROBABILITY = 0.95  # and the detector's probability (normalized over CANDIDATES) below which
+
+
 @lru_cache(maxsize=1)
 def _identifier():
     identifier = py3langid.langid.LanguageIdentifier.from_model_file(
-        py3langid.langid.MODEL_FILE)
+        py3langid.langid.MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(CANDIDATES))
     return identifier
 
@@ -43,8 +52,24 @@ def normalize(code: object) -> str | None:
 
 def detect(text: str) -> str:
     """Detect the language of ``text`` (its first 3,000 characters suffice)."""
+    return _detect(text)[0]
+
+
+def _detect(text: str) -> tuple[str, bool]:
+    """The detected language and whether the detection is sure (enough text, high probability)."""
     sample = text[:3000]
-    if not any(c.isalpha() for c in sample):
-        return OTHER
-    lang, _score = _identifier().classify(sample.lower())  # all-caps wire headlines confuse langid
-    return lang if lang in LANGUAGES else OTHER
+    letters = sum(c.isalpha() for c in sample)
+    if not letters:
+        return OTHER, False
+    lang, probability = _identifier().classify(sample.lower())  # all-caps wire headlines confuse langid
+    return (lang if lang in LANGUAGES else OTHER), letters >= SURE_CHARS and probability >= SURE_PROBABILITY
+
+
+def choose(text: str, given: object = None, declared: object = None) -> str:
+    """The item's language: ``given`` per item if any, else the detected one unless unsure and ``declared``."""
+    explicit = normalize(given)
+    if explicit:
+        return explicit
+    detected, sure = _detect(text)
+    hint = normalize(declared)
+    return hint if hint and not sure else detected

@@ -42,6 +42,8 @@ class Summary:
     unchanged: int = 0
     failed: list[Problem] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)
+    # items whose feed or page declared another language than their text is in (langs.choose)
+    declared_overridden: list[str] = field(default_factory=list)
     missing_sources: list[str] = field(default_factory=list)
     documents: int = 0
     seconds: float = 0.0
@@ -64,6 +66,8 @@ class Entry(Protocol):
 
     id: str
     path: str
+    language: str
+    declared_language: str | None
     content_hash: str
 
     def rename(self, new_id: str) -> None: ...
@@ -247,7 +251,16 @@ def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
             summary.updated += 1
         else:
             summary.added += 1
+        note_language(entry, summary)
         yield entry, bool(old)
+
+
+def note_language(entry: Entry, summary: Summary) -> None:
+    """Record an item whose declared language gave way to the language of its text."""
+    declared = entry.declared_language
+    if declared and declared != entry.language:
+        summary.declared_overridden.append(f"{entry.path}: {entry.id} declared {declared!r}, "
+                                           f"indexed as {entry.language!r} (its text)")
 
 
 def gone_items(known: dict, seen: set[str], sources: list[Path]) -> list[str]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from whoosh import writing
 
 from .extract import item_id
-from .pipeline import settle_id
+from .pipeline import Summary, note_language, settle_id
 from .postings import TermPool, codec, file_postings
 from .records import Problem, Record
 from .schema import build_schema
@@ -130,9 +130,10 @@ class _Build:
             if kind == "error":
                 raise RuntimeError(f"an indexing worker failed: {payload[0]}")
             if kind == "batch":
-                count, added, problems = payload
+                count, added, problems, languages = payload
                 self.summary.added += added
                 self.summary.failed.extend(problems)
+                self.summary.declared_overridden.extend(languages)
                 self.done += count
                 if self.progress:
                     self.progress(self.done)
@@ -221,7 +222,7 @@ def _work(storage, indexname, tasks, results, reference, prepare, options, paren
                 continue
             if batch is None:
                 break
-            problems, written = [], 0
+            problems, written, noted = [], 0, Summary()
             for record, new_id in batch:
                 entry = prepare(record, reference)
                 if isinstance(entry, Problem):
@@ -230,11 +231,12 @@ def _work(storage, indexname, tasks, results, reference, prepare, options, paren
                 if new_id:
                     entry.rename(new_id)
                 writer.add_document(**entry.doc)
+                note_language(entry, noted)
                 if entry.lang in counts:
                     counts[entry.lang].update(entry.words)
                 written += 1
             added += written
-            results.put(("batch", len(batch), written, problems))
+            results.put(("batch", len(batch), written, problems, noted.declared_overridden))
         if added:
             segment = writer._finalize_segment()
         else:

@@ -1,5 +1,6 @@
 """RSS, Atom and saved HTML pages, in the shapes real publishers use (files in sample/)."""
 
+import json
 from pathlib import Path
 
 from indexer import extract
@@ -49,3 +50,42 @@ def test_broken_feeds_and_pages_are_reported(tmp_path: Path):
     for name in ("bad.rss", "empty.atom", "menu.html", "binary.html"):
         out = list(read_file(tmp_path / name))
         assert len(out) == 1 and isinstance(out[0], Problem) and out[0].reason, name
+
+
+MISDECLARED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Biuro prasowe</title><language>pl</language>
+<item><guid>en-1</guid><title>Harbour authority reopens the northern quay</title>
+<description>The harbour authority said on Tuesday that the northern quay would reopen to cargo ships next
+week, after repairs to the breakwater took longer than planned because of the autumn storms. Shipping
+companies had asked for compensation for the delays, and the authority promised to publish a report.
+</description></item>
+<item><guid>pl-1</guid><title>Zarząd portu otwiera nabrzeże północne</title>
+<description>Zarząd portu poinformował we wtorek, że nabrzeże północne zostanie ponownie otwarte dla
+statków towarowych w przyszłym tygodniu, po naprawie falochronu, która trwała dłużej niż planowano z powodu
+jesiennych sztormów. Armatorzy domagali się odszkodowań za opóźnienia.</description></item>
+<item><guid>short-1</guid><title>Port news</title><description>Quay open.</description></item>
+</channel></rss>
+"""
+
+
+def test_a_channel_language_is_a_hint_the_text_overrides(tmp_path, runner):
+    feed = tmp_path / "misdeclared.rss"
+    feed.write_text(MISDECLARED, "utf-8")
+    english, polish, short = items(feed)
+    assert (english.language, english.declared_language) == ("en", "pl")
+    assert (polish.language, polish.declared_language) == ("pl", "pl")
+    assert short.language == "pl"  # too little text to overrule the channel
+    out = runner.invoke(["extract", str(feed), "--json"])
+    assert [(i["language"], i["declared_language"]) for i in json.loads(out.output)] == \
+        [("en", "pl"), ("pl", "pl"), ("pl", "pl")]
+    summary = json.loads(runner.invoke(["reindex", str(tmp_path), "--index", str(tmp_path / "ix"),
+                                        "--json"]).output)
+    assert summary["declared_overridden"] == [f"{feed}: en-1 declared 'pl', indexed as 'en' (its text)"]
+
+
+def test_a_language_given_per_item_in_json_lines_is_kept(tmp_path):
+    lines = tmp_path / "items.jsonl"
+    lines.write_text(json.dumps({"id": "x", "language": "pl", "title": "Harbour authority reopens the quay",
+                                 "body": MISDECLARED[200:700]}) + "\n", "utf-8")
+    (item,) = items(lines)
+    assert (item.language, item.declared_language) == ("pl", None)

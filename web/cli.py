@@ -136,10 +136,11 @@ def _print_summary(summary, index_dir: Path) -> None:
         f"updated {summary.updated}, deleted {summary.deleted}, unchanged {summary.unchanged}, "
         f"failed {len(summary.failed)} ({summary.seconds:.1f} s)"
     )
-    for problem in summary.failed[:20]:
-        click.echo(f"  failed: {problem}", err=True)
-    if len(summary.failed) > 20:
-        click.echo(f"  … and {len(summary.failed) - 20} more (see --json)", err=True)
+    for label, lines in (("failed", summary.failed), ("language", summary.declared_overridden)):
+        for line in lines[:20]:
+            click.echo(f"  {label}: {line}", err=True)
+        if len(lines) > 20:
+            click.echo(f"  … and {len(lines) - 20} more (see --json)", err=True)
 
 
 class _SearchCommand(click.Command):
