@@ -116,7 +116,7 @@ def client(port: int, queries: list[str], stop_at: list[float], seed: int, out: 
             response.read()
             if response.status >= 500 or response.status == 0:
                 errors.append(f"{response.status} {path}")
-        except OSError as e:
+        except (OSError, http.client.HTTPException) as e:  # refused, reset, cut short
             errors.append(f"{type(e).__name__} {path}")
             conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=30)

@@ -61,6 +61,20 @@ class Organization:
         names = names or self.en or self.pl
         return names[0] if names else self.id.upper()
 
+    def short_label(self, lang: str = "en") -> str:
+        """The acronym readers of ``lang`` use (ONZ in Polish, UN in English), else the label.
+
+        An acronym belongs to a language when its letters are, in order, initials
+        of one of that language's names (OBWE: Organizacja Bezpieczeństwa i
+        Współpracy w Europie); a body known by one acronym everywhere (UNODC)
+        keeps it in both.
+        """
+        names = (self.pl if lang == "pl" else self.en) or self.en or self.pl
+        for acronym in self.acronyms:
+            if any(_initials_of(acronym, name) for name in names):
+                return acronym
+        return self.acronyms[0] if self.acronyms else self.label(lang)
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -70,6 +84,16 @@ class Mention:
     start: int
     end: int
     text: str
+
+
+def _initials_of(acronym: str, name: str) -> bool:
+    """Are the acronym's letters, in order, initials of the name's words (first word first)?"""
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)).upper()
+    letters = acronym.replace(" ", "").upper()
+    if not letters or not initials.startswith(letters[0]):
+        return False
+    rest = iter(initials[1:])
+    return all(letter in rest for letter in letters[1:])
 
 
 @lru_cache(maxsize=200_000)
@@ -106,6 +130,7 @@ class Registry:
     _heads: set[str] = field(default_factory=set, repr=False)  # first words of acronyms
     _first: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict, repr=False)
     _skip: dict[str, bool] = field(default_factory=dict, repr=False)  # words that start nothing
+    _families: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for org in self.orgs.values():
@@ -130,6 +155,28 @@ class Registry:
     def label(self, org_id: str, lang: str = "en") -> str:
         org = self.orgs.get(org_id)
         return org.label(lang) if org else org_id
+
+    def short_label(self, org_id: str, lang: str = "en") -> str:
+        org = self.orgs.get(org_id)
+        return org.short_label(lang) if org else org_id
+
+    def parent(self, org_id: str) -> str | None:
+        org = self.orgs.get(org_id)
+        return org.parent if org and org.parent in self.orgs else None
+
+    def families(self) -> dict[str, frozenset[str]]:
+        """Each organization with bodies under it: itself and all of them (UN: UNGA, UNODC, …)."""
+        if self._families is None:
+            family: dict[str, set[str]] = {}
+            for org_id in self.orgs:
+                parent = self.parent(org_id)
+                seen = {org_id}
+                while parent and parent not in seen:  # up the chain; a loop in the file stops here
+                    family.setdefault(parent, {parent}).add(org_id)
+                    seen.add(parent)
+                    parent = self.parent(parent)
+            self._families = {p: frozenset(members) for p, members in family.items()}
+        return self._families
 
     def resolve(self, text: str) -> str | None:
         """The id a user means by ``text``: an id, an acronym or a name."""

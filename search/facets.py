@@ -43,9 +43,14 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    short_label: str | None = None  # what the sidebar shows when the label is long (organizations)
+    parent: str | None = None  # the value this one is listed under (an organization's parent body)
 
     def to_dict(self) -> dict:
-        return {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
+        out = {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
+        if self.short_label is not None:
+            out.update(short_label=self.short_label, parent=self.parent)
+        return out
 
 
 Counts = dict[str, int]  # value -> items, what either backend counted
@@ -147,19 +152,23 @@ class SourceFacet(CodedFacet):
 
 
 class OrganizationFacet(Facet):
-    """Organizations tagged in an item; values are registry ids, given as id, acronym or name."""
+    """Organizations tagged in an item; values are registry ids, given as id, acronym or name.
+
+    Hierarchical: a body with others under it in the registry (the UN and its
+    agencies) counts the items of all of them, selecting it selects them too,
+    and they are listed under it.
+    """
 
     name, param, field = "organization", "org", "orgs"
     titles = {"en": "Organization", "pl": "Organizacja"}
-    description = "Organizations: registry id, acronym or name in either language (OBWE = osce)"
+    description = ("Organizations: registry id, acronym or name in either language (OBWE = osce); "
+                   "a parent body includes the bodies under it (un: UNODC, UNGA …)")
 
     def parse(self, values):
         """``OBWE``, ``osce`` and the full name in either language are one id; unknown is an error."""
-        from indexer import registry
-
         found = []
         for value in values:
-            org = registry().resolve(value)
+            org = _registry().resolve(value)
             if org is None:
                 raise BadRequest(f"unknown organization {value!r}: give an id, acronym or name from the registry",
                                  self.param)
@@ -167,21 +176,77 @@ class OrganizationFacet(Facet):
         return super().parse(found)
 
     def label(self, value, ui_lang):
-        from indexer import registry
+        return _registry().label(value, ui_lang)
 
-        return registry().label(value, ui_lang)
+    def values(self, counts, selected, ui_lang):
+        """Top-level bodies by count, each followed by the bodies under it that have items."""
+        reg = _registry()
+        ranked = sorted(((v, n) for v, n in counts.items() if n and v), key=lambda vn: (-vn[1], vn[0]))
+        listed = {v for v, _ in ranked} | set(selected)
+        under: dict[str | None, list[str]] = {}
+        for value in [v for v, _ in ranked] + [v for v in selected if v not in counts]:
+            parent = reg.parent(value)
+            under.setdefault(parent if parent in listed else None, []).append(value)
+
+        def make(value: str) -> FacetValue:
+            parent = reg.parent(value)
+            return FacetValue(value, reg.label(value, ui_lang), counts.get(value, 0), value in selected,
+                              reg.short_label(value, ui_lang), parent if parent in listed else None)
+
+        out: list[FacetValue] = []
+        for top in under.get(None, []):
+            group = [top, *under.get(top, [])]
+            if len(out) + 1 > MAX_FACET_VALUES and not any(v in selected for v in group):
+                continue
+            out += [make(v) for v in group if len(out) < MAX_FACET_VALUES or v in selected]
+        return out
+
+    def _with_bodies_under(self, selected: tuple[str, ...]) -> set[str]:
+        families = _registry().families()
+        return {member for value in selected for member in families.get(value, (value,))}
 
     def mask(self, cols, docs, selected):
-        flat, lengths = cols.org_codes(docs)
-        hit = np.isin(flat, _positions(cols.org_values, selected))
-        owner = np.repeat(np.arange(len(docs)), lengths)
-        out = np.zeros(len(docs), dtype=bool)
-        out[owner[hit]] = True
-        return out
+        return _having(cols, docs, self._with_bodies_under(selected))
 
     def counts(self, cols, docs, selected):
         flat, _ = cols.org_codes(docs)
-        return _counted(cols.org_values, np.bincount(flat, minlength=len(cols.org_values)))
+        counts = _counted(cols.org_values, np.bincount(flat, minlength=len(cols.org_values)))
+        for parent, family in _registry().families().items():
+            if any(member in counts for member in family):
+                counts[parent] = int(_having(cols, docs, family).sum())
+        return counts
+
+    def cluster_filter(self, selected):
+        return {"terms": {self.field: sorted(self._with_bodies_under(selected))}}
+
+    def cluster_aggregation(self, selected):
+        families = {f"family:{parent}": {"filter": {"terms": {self.field: sorted(family)}}}
+                    for parent, family in _registry().families().items()}
+        return {"filter": {"match_all": {}}, "aggs": {
+            "orgs": {"terms": {"field": self.field, "size": MAX_FACET_VALUES}}, **families}}
+
+    def cluster_counts(self, aggregation, selected):
+        counts = super().cluster_counts(aggregation["orgs"], selected)
+        for name, found in aggregation.items():
+            if name.startswith("family:") and found.get("doc_count"):
+                counts[name.removeprefix("family:")] = int(found["doc_count"])
+        return counts
+
+
+def _registry():
+    from indexer import registry
+
+    return registry()
+
+
+def _having(cols: Columns, docs: np.ndarray, orgs) -> np.ndarray:
+    """Which of ``docs`` are tagged with any of ``orgs``."""
+    flat, lengths = cols.org_codes(docs)
+    hit = np.isin(flat, _positions(cols.org_values, orgs))
+    owner = np.repeat(np.arange(len(docs)), lengths)
+    out = np.zeros(len(docs), dtype=bool)
+    out[owner[hit]] = True
+    return out
 
 
 class DateFacet(Facet):

@@ -55,7 +55,8 @@ def test_result_shape(service):
                           "suggestion", "notice", "translations", "took_ms"]
     assert set(data["facets"]) == {"language", "organization", "source", "date"}
     for values in data["facets"].values():
-        assert all(set(v) == {"value", "label", "count", "selected"} for v in values)
+        assert all(set(v) - {"short_label", "parent"} == {"value", "label", "count", "selected"} for v in values)
+    assert all({"short_label", "parent"} <= set(v) for v in data["facets"]["organization"])
 
 
 @pytest.mark.parametrize("q", ["OBWE", "OSCE", "org:OBWE"])

@@ -77,7 +77,7 @@ def test_a_new_facet_reaches_the_cluster_request(agency):
     assert {"terms": {"lang": ["pl"]}} in aggs["agency"]["filter"]["bool"]["filter"]
     response = {name: {"values": {"buckets": [{"key": "PAP", "doc_count": 3}]}} for name in ("agency", "source")}
     response["language"] = {"values": {"buckets": [{"key": "pl", "doc_count": 3}]}}
-    response["organization"] = {"values": {"buckets": []}}
+    response["organization"] = {"values": {"doc_count": 0, "orgs": {"buckets": []}}}
     response["date"] = {"values": {"buckets": []}}
     facets = facets_from_response(response, request)
     assert facets["agency"] == [{"value": "PAP", "label": "PAP", "count": 3, "selected": True}]
@@ -117,3 +117,36 @@ def test_unknown_facet_names_and_values_are_bad_requests():
     with pytest.raises(BadRequest) as e:
         SearchRequest.from_params({"org": ["no such body"]})
     assert e.value.parameter == "org"
+
+
+def test_the_un_covers_its_bodies_on_the_whoosh_backend(sample_index):
+    from indexer import registry
+    from search import SearchService
+
+    service, family = SearchService(sample_index), registry().families()["un"]
+    everything = service.search(SearchRequest(per_page=100))
+    tags = {h["id"]: {o["id"] for o in h["organizations"]} for h in everything.hits}
+    un_family = {i for i, orgs in tags.items() if orgs & family}
+    assert un_family > {i for i, orgs in tags.items() if "un" in orgs}  # some items name only a UN body
+    un = service.search(SearchRequest(per_page=100, selections={"organization": ("un",)}))
+    assert {h["id"] for h in un.hits} == un_family
+    values = {v["value"]: v for v in everything.facets["organization"]}
+    assert values["un"]["count"] == len(un_family) and values["un"]["parent"] is None
+    children = [v for v in everything.facets["organization"] if v["parent"] == "un"]
+    assert children and all(v["value"] in family for v in children)
+    order = [v["value"] for v in everything.facets["organization"]]
+    assert all(order.index(v["value"]) > order.index("un") for v in children)  # listed under the UN
+
+
+def test_organization_values_carry_the_acronym_of_the_interface_language(sample_index):
+    from search import SearchService
+
+    for ui_lang, expected in (("pl", {"un": "ONZ", "osce": "OBWE"}), ("en", {"un": "UN", "osce": "OSCE"})):
+        result = SearchService(sample_index).search(SearchRequest(q="OBWE ONZ", match="any", ui_lang=ui_lang))
+        short = {v["value"]: v["short_label"] for v in result.facets["organization"]}
+        assert {k: short[k] for k in expected} == expected
+
+
+def test_the_sidebar_shows_acronyms_with_the_full_name_on_hover(client):
+    page = client.get("/?q=OBWE&ui=pl").get_data(as_text=True)
+    assert '<span class="label" title="Organizacja Bezpieczeństwa i Współpracy w Europie">OBWE</span>' in page

@@ -152,10 +152,10 @@ def test_multi_select_facets_use_post_filter_and_exclude_their_own_selection():
     body = search_body({"match_all": {}}, request, dt.date(2024, 1, 1), None, browsing=False)
     assert body["query"]["bool"]["filter"] == [{"range": {"date": {"gte": "2024-01-01"}}}]
     posted = body["post_filter"]["bool"]["filter"]
-    assert {"terms": {"lang": ["pl", "en"]}} in posted and {"terms": {"orgs": ["osce"]}} in posted
+    assert {"terms": {"lang": ["pl", "en"]}} in posted and {"terms": {"orgs": ["odihr", "osce"]}} in posted
     aggs = aggregations(request)
     language_filters = aggs["language"]["filter"]["bool"]["filter"]
-    assert {"terms": {"orgs": ["osce"]}} in language_filters
+    assert {"terms": {"orgs": ["odihr", "osce"]}} in language_filters  # OSCE with the body under it
     assert {"terms": {"lang": ["pl", "en"]}} not in language_filters
     months = aggs["date"]["aggs"]["values"]["aggs"]["months"]["aggs"]["values"]["date_histogram"]
     assert months["calendar_interval"] == "month"
@@ -180,8 +180,10 @@ DOCUMENTED_RESPONSE = {
     "aggregations": {
         "language": {"doc_count": 2, "values": {"buckets": [{"key": "pl", "doc_count": 1},
                                                             {"key": "en", "doc_count": 1}]}},
-        "organization": {"doc_count": 2, "values": {"buckets": [{"key": "osce", "doc_count": 2},
-                                                                {"key": "un", "doc_count": 1}]}},
+        # the organization facet: a terms aggregation and one filter per body with bodies under it
+        "organization": {"doc_count": 2, "values": {"doc_count": 2, "orgs": {"buckets": [
+            {"key": "osce", "doc_count": 2}, {"key": "un", "doc_count": 1}, {"key": "unodc", "doc_count": 1}]},
+            "family:un": {"doc_count": 2}, "family:osce": {"doc_count": 2}, "family:eu": {"doc_count": 0}}},
         "source": {"doc_count": 2, "values": {"buckets": [{"key": "BELTA", "doc_count": 1}]}},
         "date": {"doc_count": 2, "values": {"buckets": [
             {"key_as_string": "2024", "key": 1704067200000, "doc_count": 1}]}},
@@ -200,6 +202,8 @@ def test_documented_response_becomes_prasas_facets():
     assert {"value": "pl", "label": "polski", "count": 1, "selected": True} in facets["language"]
     years = facets_from_response(DOCUMENTED_RESPONSE["aggregations"], SearchRequest())
     assert years["date"] == [{"value": "2024", "label": "2024", "count": 1, "selected": False}]
+    assert [(o["value"], o["short_label"], o["count"], o["parent"]) for o in facets["organization"]] == [
+        ("osce", "OBWE", 2, None), ("un", "ONZ", 2, None), ("unodc", "UNODC", 1, "un")]  # UN covers UNODC
     assert facets["organization"][0]["label"] == registry().label("osce", "pl")
     assert {"value": "PAP", "label": "PAP", "count": 0, "selected": True} in facets["source"]
     assert facets["date"] == [{"value": "2024", "label": "2024", "count": 1, "selected": True},

@@ -17,7 +17,11 @@ _FACET_VALUE = {
     "type": "object",
     "required": ["value", "label", "count", "selected"],
     "properties": {"value": {"type": "string"}, "label": {"type": "string"},
-                   "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}},
+                   "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"},
+                   "short_label": {"type": "string", "description": "organizations: the acronym in the "
+                                   "interface language (ONZ / UN), else the label"},
+                   "parent": {"type": "string", "nullable": True, "description": "organizations: the value this "
+                              "one is listed and counted under (UNODC under un)"}},
 }
 _ORG = {"type": "object", "required": ["id", "label"],
         "properties": {"id": {"type": "string"}, "label": {"type": "string"}}}
