@@ -37,7 +37,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks, quality and load figures on ../shared (see README); about 15 minutes
+## Benchmarks, quality and load figures on ../shared (see README); about 20 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
 	bash .ci/system-deps
@@ -45,7 +45,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/crosslang.py
-	$(BIN)/python bench/load.py --seconds 60
+	$(BIN)/python bench/load.py --seconds 30
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache
