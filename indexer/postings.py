@@ -19,30 +19,18 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.system import pack_ushort
 
-INLINE_BELOW = 8  # a term with fewer postings is kept in the term table, not in a block (see codec())
+# A term with fewer postings is kept in its term-table entry, not in a block of the
+# postings file.  Most terms of a press archive occur in one to a few items; Whoosh's
+# default (its codec's inlinelimit=1, and its inlining path calls a misnamed method)
+# writes each a block of its own: a pickle, a zlib stream, a header, and a seek per term
+# at search time.  Whoosh reads inlined postings back through a ``ListMatcher``.
+INLINE_BELOW = 8
 Rows = list  # [(docnum, weight, value bytes), ...] of one term, by docnum
 _POSTING_BYTES = 120  # rough memory of one held posting (tuple, list slot), besides its value
 _TERM_BYTES = 150  # and of one term (key, dict slot, list)
-
-
-def codec() -> W3Codec:
-    """Whoosh's codec, with the postings of rare terms inlined into the term table.
-
-    Most terms of a press archive occur in one to a few items; Whoosh's
-    default writes each of them a block of its own (a pickle, a zlib stream, a
-    block header), which is most of the writing time and a seek per term at
-    search time.  Whoosh reads inlined postings back through a ``ListMatcher``.
-    """
-    return W3Codec(inlinelimit=INLINE_BELOW)
-
-
-# Whoosh 2.7's postings writer inlines with ``terminfo.set_inline()``, a method its
-# term info calls ``set_inlined``: with the default inlinelimit (1) the line never ran.
-if not hasattr(W3TermInfo, "set_inline"):
-    W3TermInfo.set_inline = W3TermInfo.set_inlined
 
 
 class TermPool:
@@ -166,7 +154,7 @@ def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> Non
     """Put a term's rows into the postings writer's block buffer as its ``add_posting`` would.
 
     Every full block but the last is written here; the last stays buffered for
-    ``finish_postings`` (which inlines or writes it, as Whoosh decides).
+    ``finish_postings`` to write (the term has too many postings to be inlined).
     """
     limit = postwriter._blocklimit
     for start in range(0, len(rows), limit):

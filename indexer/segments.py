@@ -28,7 +28,7 @@ from whoosh import writing
 
 from .extract import item_id
 from .pipeline import Summary, note_language, settle_id
-from .postings import TermPool, codec, file_postings
+from .postings import TermPool, file_postings
 from .records import Problem, Record
 from .schema import build_schema
 from .vocab import Vocabulary
@@ -155,7 +155,7 @@ class SegmentWriter(writing.SegmentWriter):
     """
 
     def __init__(self, ix, **options):
-        super().__init__(ix, codec=options.pop("codec", None) or codec(), **options)
+        super().__init__(ix, **options)
         self.pool = TermPool(options.get("limitmb", 128), getattr(self._tempstorage, "folder", None))
         self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
 
