@@ -209,11 +209,11 @@ class OrganizationFacet(Facet):
         return _having(cols, docs, self._with_bodies_under(selected))
 
     def counts(self, cols, docs, selected):
-        flat, _ = cols.org_codes(docs)
-        counts = _counted(cols.org_values, np.bincount(flat, minlength=len(cols.org_values)))
+        codes = cols.org_codes(docs)
+        counts = _counted(cols.org_values, np.bincount(codes[0], minlength=len(cols.org_values)))
         for parent, family in _registry().families().items():
             if any(member in counts for member in family):
-                counts[parent] = int(_having(cols, docs, family).sum())
+                counts[parent] = int(_having(cols, docs, family, codes).sum())
         return counts
 
     def cluster_filter(self, selected):
@@ -239,9 +239,9 @@ def _registry():
     return registry()
 
 
-def _having(cols: Columns, docs: np.ndarray, orgs) -> np.ndarray:
-    """Which of ``docs`` are tagged with any of ``orgs``."""
-    flat, lengths = cols.org_codes(docs)
+def _having(cols: Columns, docs: np.ndarray, orgs, codes=None) -> np.ndarray:
+    """Which of ``docs`` are tagged with any of ``orgs`` (``codes``: their ``org_codes``, if read)."""
+    flat, lengths = codes if codes is not None else cols.org_codes(docs)
     hit = np.isin(flat, _positions(cols.org_values, orgs))
     owner = np.repeat(np.arange(len(docs)), lengths)
     out = np.zeros(len(docs), dtype=bool)
