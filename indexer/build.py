@@ -37,11 +37,15 @@ class Prepared:
     id: str
     path: str
     content_hash: str
-    lang: str  # the text fields' suffix: pl, en or xx
     doc: dict
     words: set[str]
     language: str
     declared_language: str | None
+
+    @property
+    def lang(self) -> str:
+        """The suffix of the text fields it went into: pl, en or xx."""
+        return field_lang(self.language)
 
     def rename(self, new_id: str) -> None:
         """Give a colliding item a new id (in the stored JSON too)."""
@@ -59,8 +63,7 @@ def prepare(record: Record, reference: dt.date | None) -> Prepared | Problem:
 def _prepared(item) -> Prepared:
     words: set[str] = set()
     doc = to_document(item, words)
-    return Prepared(item.id, item.path, item.content_hash, field_lang(item.language), doc, words, item.language,
-                    item.declared_language)
+    return Prepared(item.id, item.path, item.content_hash, doc, words, item.language, item.declared_language)
 
 
 class WhooshBackend(Backend):

@@ -88,7 +88,7 @@ def warm_up() -> None:
     from .analysis import warm_up as load_dictionaries
 
     load_dictionaries()
-    langs.detect("warm up")
+    langs.choose("warm up")
     registry()
     dates.month_number("grudnia")
 

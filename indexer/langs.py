@@ -50,13 +50,9 @@ def normalize(code: object) -> str | None:
     return _ALIASES.get(code) or _ALIASES.get(code.split("-")[0]) or OTHER
 
 
-def detect(text: str) -> str:
-    """Detect the language of ``text`` (its first 3,000 characters suffice)."""
-    return _detect(text)[0]
-
-
-def _detect(text: str) -> tuple[str, bool]:
-    """The detected language and whether the detection is sure (enough text, high probability)."""
+def detect(text: str) -> tuple[str, bool]:
+    """The language of ``text`` (its first 3,000 characters suffice) and whether the detection is
+    sure (enough text, high probability)."""
     sample = text[:3000]
     letters = sum(c.isalpha() for c in sample)
     if not letters:
@@ -70,6 +66,6 @@ def choose(text: str, given: object = None, declared: object = None) -> str:
     explicit = normalize(given)
     if explicit:
         return explicit
-    detected, sure = _detect(text)
+    detected, sure = detect(text)
     hint = normalize(declared)
     return hint if hint and not sure else detected
