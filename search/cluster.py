@@ -36,7 +36,7 @@ from .dsl import (
 )
 from .errors import BadRequest
 from .highlight import snippet, title_html
-from .matching import STRICT, Matched, is_stopword, is_word
+from .matching import STRICT, Matched, word_clauses
 from .matching import notice as most_notice
 from .query import FIELD_LANG, make_parser, parse_query
 from .reprints import collapse
@@ -103,8 +103,7 @@ class ClusterService(BaseService):
             all_words = self._count(query)
             query, relaxed = most_query(parsed.query, all_words, notes)
             if relaxed and not notes:
-                words = len([s for s in parsed.query.subqueries
-                             if is_word(s) and not is_stopword(s) and not isinstance(s, wq.Not)])
+                words = len(word_clauses(parsed.query)[0])
                 notes.append(most_notice(Matched(None, all_words, words, True)))
         start, end = date_bounds(request, parsed)
         browsing = query == {"match_all": {}}

@@ -30,7 +30,7 @@ from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
 from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
 from .facets import FACETS, date_range
-from .matching import ENOUGH, LONG_QUERY, is_stopword, is_word, minimum_words
+from .matching import ENOUGH, LONG_QUERY, is_word, minimum_words, word_clauses
 from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
 from .request import SearchRequest
 
@@ -206,8 +206,9 @@ def most_query(node: wq.Query, all_words: int, notes: list[str]) -> tuple[dict, 
     returns the query and whether it goes beyond those items.
     """
     subs = node.subqueries if isinstance(node, wq.And) else []
-    clauses = [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and is_word(s) and not is_stopword(s)]
-    optional = [to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and is_word(s) and is_stopword(s)]
+    words, stopwords = word_clauses(node)
+    clauses = [to_dsl(s, notes) for s in words]
+    optional = [to_dsl(s, notes) for s in stopwords]
     n = len(clauses)
     if n <= 1 or (n < LONG_QUERY and all_words >= ENOUGH):
         return to_dsl(node, notes), False

@@ -73,6 +73,14 @@ def is_stopword(clause: wq.Query) -> bool:
                for leaf in clause.leaves())
 
 
+def word_clauses(q: wq.Query) -> tuple[list[wq.Query], list[wq.Query]]:
+    """An all-words query's top-level clauses that search text: the counted words, and the
+    stopwords of one language (optional, scored where they match).  Exclusions are neither."""
+    clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
+    words = [c for c in clauses if is_word(c)]
+    return [c for c in words if not is_stopword(c)], [c for c in words if is_stopword(c)]
+
+
 def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words).
 
@@ -80,7 +88,7 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     required; it adds its score where it matches.
     """
     clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
-    words = [c for c in clauses if is_word(c) and not is_stopword(c)]
+    words, stopwords = word_clauses(q)
     n = len(words)
     if strict or n <= 1:
         scored = matcher.match(q)
@@ -88,7 +96,7 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     unique, inverse, weights = gathered([matcher.match(c) for c in words])
     counts = np.bincount(inverse, minlength=len(unique))
     scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
-    for clause in (c for c in clauses if is_word(c) and is_stopword(c)):  # optional, scored
+    for clause in stopwords:  # optional, scored
         scores = scores + scores_at(matcher.match(clause), unique)
     for clause in (c for c in clauses if not is_word(c)):  # filters: required
         found = matcher.match(clause)
