@@ -412,10 +412,12 @@ class _Positions:
         self.raw = -1  # the tokenizer's position (stopwords included)
         self.pos: int | None = None  # Whoosh's StopFilter: the first kept token keeps its position
 
-    def add(self, text: str) -> None:
+    def add(self, text: str) -> list[str]:
+        """Analyze one more text of the field; its tokens (for the fingerprint)."""
         lang, terms, words = self.lang, self.terms, self.words
         raw, pos = self.raw, self.pos
-        for token in _TOKEN.findall(text):
+        tokens = _TOKEN.findall(text)
+        for token in tokens:
             for word, token_terms in _token_plan(lang, token):
                 raw += 1
                 if word is None:
@@ -429,6 +431,7 @@ class _Positions:
                     else:
                         found.append(pos)
         self.raw, self.pos = raw, pos
+        return tokens
 
     def postings(self) -> Postings:
         """Whoosh's rows, values encoded as its ``Positions`` format does (count, pickled deltas)."""
@@ -474,17 +477,20 @@ def preanalyze(text: str, lang: str, fieldformat=None, words: set | None = None)
     return field.postings()
 
 
-def preanalyze_item(title: str, body: str, lang: str, fieldformat=None,
-                    words: set | None = None) -> tuple[Postings, Postings]:
+def preanalyze_item(title: str, body: str, lang: str, fieldformat=None, words: set | None = None,
+                    tokens: list | None = None) -> tuple[Postings, Postings]:
     """The title field and the body field (title, newline, body) of one item, the title analyzed once.
 
     No token spans the newline, so the title's postings are the body field's
-    after its first text, at the same positions.
+    after its first text, at the same positions.  The body's tokens go into
+    ``tokens`` (the near-duplicate fingerprint is made of them).
     """
     field = _Positions(lang)
     field.add(title)
     head = field.postings()
-    field.add(body)
+    body_tokens = field.add(body)
+    if tokens is not None:
+        tokens += body_tokens
     if words is not None:
         words |= field.surface_words()
     return head, field.postings()

@@ -26,7 +26,7 @@ from .analysis import (
     preanalyze_item,
 )
 from .dates import ItemDate
-from .fingerprint import simhash
+from .fingerprint import simhash_tokens
 from .items import Item
 
 FIELD_LANGS = ("pl", "en", "xx")  # text field suffixes; "xx" holds every other language
@@ -96,10 +96,11 @@ def to_document(item: Item, words: set[str] | None = None) -> dict:
     lang = field_lang(item.language)
     fieldformat = _FORMATS[lang]
     # the body field holds the whole item, title included ("flat" BM25, measured better)
-    title, body = preanalyze_item(item.title, indexed_body, lang, fieldformat, words)
+    tokens: list[str] = []
+    title, body = preanalyze_item(item.title, indexed_body, lang, fieldformat, words, tokens)
     doc[f"title_{lang}"], doc[f"body_{lang}"] = title, body
     doc["c_tlen"], doc["c_blen"] = title.length, body.length
-    doc["c_simhash"] = simhash(indexed_body)
+    doc["c_simhash"] = simhash_tokens(tokens)
     if item.source:
         doc["source"] = item.source
     if item.place:

@@ -17,6 +17,7 @@ comes from the record alone), so two workers never write one id.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import queue
 from collections import Counter
@@ -35,6 +36,7 @@ from .vocab import Vocabulary
 
 BATCH = 200  # records per message to a worker
 POLL_SECONDS = 1.0  # a worker checks this often that its parent is alive
+WORKER_GC = (50_000, 50, 100)
 
 
 def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
@@ -207,6 +209,8 @@ class _Lengths:
 
 def _work(storage, indexname, tasks, results, reference, prepare, options, parent: int) -> None:
     """A worker: records in, documents into its own segment, the segment out."""
+    gc.freeze()  # what the parent loaded is never garbage: keep the collector off it
+    gc.set_threshold(*WORKER_GC)
     try:
         ix = storage.open_index(indexname, schema=build_schema())
         writer = SegmentWriter(ix, _lk=False, **options)
