@@ -225,8 +225,7 @@ class Registry:
 
     def _starts_nothing(self, word: str) -> bool:
         """Can no name and no acronym begin with this word as written?"""
-        return not self._starting_with(_norm(word)) and word not in self._heads \
-            and not ("-" in word or "'" in word or "’" in word)
+        return not self._starting_with(_norm(word)) and _acronym_base(word) not in self._heads
 
     def _starting_with(self, word: str) -> tuple[_Pattern, ...]:
         """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
