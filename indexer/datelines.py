@@ -30,10 +30,14 @@ _DATELINES = (
     re.compile(rf"^(?P<place>{_PLACE})\s*[(/](?P<agency>[^)/\n]{{2,30}})[)/]\s*[-–—.]+\s"),
 )
 
+# Each phrase with the words it needs: a plain substring test skips the regex on most texts.
 _CITING = (
-    re.compile(r"\b(?P<source>[A-Z][\w.-]{1,30}) (?:reports|reported|said|says),? citing (?P<cited>[A-Z][\w.-]{1,30})"),
-    re.compile(r"\b(?:according to|citing|cited by|quoted by) (?P<cited>[A-Z][\w.-]{1,30})"),
-    re.compile(r"\b(?:podaje|podała|poinformowała|informuje|za) (?:agencj[aąi] )?(?P<cited>[A-ZŁŚŻ][\w.-]{1,30})"),
+    (("citing",),
+     re.compile(r"\b(?P<source>[A-Z][\w.-]{1,30}) (?:reports|reported|said|says),? citing (?P<cited>[A-Z][\w.-]{1,30})")),
+    (("according to", "citing", "cited by", "quoted by"),
+     re.compile(r"\b(?:according to|citing|cited by|quoted by) (?P<cited>[A-Z][\w.-]{1,30})")),
+    (("poda", "poinformowała", "informuje", "za "),
+     re.compile(r"\b(?:podaje|podała|poinformowała|informuje|za) (?:agencj[aąi] )?(?P<cited>[A-ZŁŚŻ][\w.-]{1,30})")),
 )
 
 # Agencies by lowercase name: how they spell themselves.
@@ -87,8 +91,11 @@ def attributions(text: str) -> tuple[str | None, list[str]]:
     """The reporting outlet and the agencies it cites, from phrases in the text."""
     source = None
     cited: list[str] = []
-    for pattern in _CITING:
-        for m in pattern.finditer(text[:5000]):
+    text = text[:5000]
+    for needs, pattern in _CITING:
+        if not any(word in text for word in needs):
+            continue
+        for m in pattern.finditer(text):
             groups = m.groupdict()
             if groups.get("source") and source is None:
                 source = agency_name(groups["source"])
