@@ -347,14 +347,38 @@ def keyword_analyzer():
     return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-class Postings(list):
-    """A field value analyzed ahead of time: Whoosh's (btext, freq, weight, positions) rows.
+class Postings:
+    """A field value analyzed ahead of time: each term's positions, encoded only when filed.
 
-    Indexing workers analyze and encode text in parallel; the Whoosh writer then
-    only files these rows (see ``PreanalyzedTEXT``).
+    Indexing workers analyze text in parallel; the segment writer then files
+    the terms straight into its pool (``TermPool.add_postings``), encoding
+    each term's positions as Whoosh's ``Positions`` format does.  Iterating
+    gives Whoosh's ``(btext, freq, weight, value)`` rows, for any other
+    writer (see ``PreanalyzedTEXT``).
     """
 
-    length = 0
+    __slots__ = ("terms", "length")
+
+    def __init__(self, terms: dict[str, list[int]], length: int):
+        self.terms, self.length = terms, length
+
+    def __iter__(self):
+        for term, positions in self.terms.items():
+            yield term.encode("utf-8"), len(positions), float(len(positions)), encode_positions(positions)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Postings) and self.terms == other.terms
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """One posting's value in Whoosh's ``Positions`` format: the count, then the pickled deltas."""
+    if len(positions) == 1:  # most terms occur once in an item
+        return _single_position(positions[0])
+    deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
+    return pack_uint(len(positions)) + pickle.dumps(deltas, 2)
 
 
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -434,18 +458,13 @@ class _Positions:
         return tokens
 
     def postings(self) -> Postings:
-        """Whoosh's rows, values encoded as its ``Positions`` format does (count, pickled deltas)."""
-        out = Postings()
-        for term, positions in self.terms.items():
-            if len(positions) == 1:  # most terms occur once in an item
-                out.append((term.encode("utf-8"), 1, 1.0, _single_position(positions[0])))
-                out.length += 1
-                continue
-            deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
-            out.append((term.encode("utf-8"), len(positions), float(len(positions)),
-                        pack_uint(len(positions)) + pickle.dumps(deltas, 2)))
-            out.length += len(positions)
-        return out
+        """The field so far (a copy: the title's postings stay as they are when the body is added)."""
+        return Postings({term: positions[:] for term, positions in self.terms.items()},
+                        sum(map(len, self.terms.values())))
+
+    def finish(self) -> Postings:
+        """The whole field (no copy: nothing is added afterwards)."""
+        return Postings(self.terms, sum(map(len, self.terms.values())))
 
     def surface_words(self) -> set[str]:
         return {w for w in self.words if w.isalpha()}
@@ -474,7 +493,7 @@ def preanalyze(text: str, lang: str, fieldformat=None, words: set | None = None)
     field.add(text)
     if words is not None:
         words |= field.surface_words()
-    return field.postings()
+    return field.finish()
 
 
 def preanalyze_item(title: str, body: str, lang: str, fieldformat=None, words: set | None = None,
@@ -493,7 +512,7 @@ def preanalyze_item(title: str, body: str, lang: str, fieldformat=None, words: s
         tokens += body_tokens
     if words is not None:
         words |= field.surface_words()
-    return head, field.postings()
+    return head, field.finish()
 
 
 class PreanalyzedTEXT(TEXT):

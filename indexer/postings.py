@@ -23,6 +23,8 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
+from .analysis import Postings, encode_positions
+
 # A term with fewer postings is kept in its term-table entry, not in a block of the
 # postings file.  Most terms of a press archive occur in one to a few items; Whoosh's
 # default (its codec's inlinelimit=1, and its inlining path calls a misnamed method)
@@ -33,6 +35,7 @@ _TERM_INFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max 
 Rows = list  # [(docnum, weight, value bytes), ...] of one term, by docnum
 _POSTING_BYTES = 120  # rough memory of one held posting (tuple, list slot), besides its value
 _TERM_BYTES = 150  # and of one term (key, dict slot, list)
+_VALUE_BYTES = 40  # a typical encoded positions value (most terms occur once in an item)
 
 
 class TermPool:
@@ -61,6 +64,22 @@ class TermPool:
             length += freq
         self._grew(size)
         return length if scorable else 0
+
+    def add_postings(self, fieldname: str, docnum: int, postings: Postings) -> int:
+        """File one document's pre-analyzed field (``analysis.Postings``), encoding as it goes; its length."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        size = len(postings.terms) * (_POSTING_BYTES + _VALUE_BYTES)
+        for term, positions in postings.terms.items():
+            btext = term.encode("utf-8")
+            held = terms.get(btext)
+            if held is None:
+                held = terms[btext] = []
+                size += _TERM_BYTES + len(btext)
+            held.append((docnum, float(len(positions)), encode_positions(positions)))
+        self._grew(size)
+        return postings.length
 
     def add(self, item: tuple) -> None:
         """Whoosh's pool interface, used when segments are merged: one posting tuple.

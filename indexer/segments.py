@@ -27,6 +27,7 @@ from pathlib import Path
 
 from whoosh import writing
 
+from .analysis import Postings
 from .extract import item_id
 from .pipeline import Summary, note_language, settle_id
 from .postings import TermPool, file_postings
@@ -174,7 +175,10 @@ class SegmentWriter(writing.SegmentWriter):
             if value is None:
                 continue
             field = schema[name]
-            length = pool.add_rows(name, docnum, field.index(value), field.scorable) if field.indexed else 0
+            if type(value) is Postings:  # analyzed in this worker: filed and encoded in one pass
+                length = pool.add_postings(name, docnum, value) * field.scorable
+            else:
+                length = pool.add_rows(name, docnum, field.index(value), field.scorable) if field.indexed else 0
             perdoc.add_field(name, field, value if field.stored else None, length)
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
