@@ -90,10 +90,17 @@ def current_index(client, alias: str) -> str | None:
 
 
 class _Lock:
-    """The one-reindex-at-a-time lock, a document in the meta index."""
+    """The one-reindex-at-a-time lock, a document in the meta index.
+
+    Taking over a stale lock and releasing one are conditional on the
+    document's version (``if_seq_no``/``if_primary_term``): of two reindexes
+    that find the same stale lock only one takes it, and a reindex whose lock
+    was taken over does not delete its successor's.
+    """
 
     def __init__(self, client, config: ClusterConfig):
         self.client, self.index = client, config.meta
+        self.version: dict | None = None
 
     def __enter__(self):
         from opensearchpy.exceptions import ConflictError
@@ -103,19 +110,37 @@ class _Lock:
         body = {"host": socket.gethostname(), "pid": os.getpid(),
                 "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         try:
-            self.client.index(index=self.index, id="lock", body=body, op_type="create", refresh=True)
+            written = self.client.index(index=self.index, id="lock", body=body, op_type="create", refresh=True)
         except ConflictError:
-            held = self.client.get(index=self.index, id="lock")
-            since = dt.datetime.fromisoformat(held["_source"]["started_at"])
-            if dt.datetime.now(dt.UTC) - since < LOCK_STALE:
-                raise IndexBusy(f"another reindex of {self.index[:-5]} is running "
-                                f"(since {held['_source']['started_at']} on {held['_source']['host']})") from None
-            self.client.index(index=self.index, id="lock", body=body, refresh=True,
-                              if_seq_no=held["_seq_no"], if_primary_term=held["_primary_term"])
+            written = self._take_over(body)
+        self.version = _version(written)
         return self
 
+    def _take_over(self, body: dict) -> dict:
+        from opensearchpy.exceptions import ConflictError
+
+        held = self.client.get(index=self.index, id="lock")
+        since = dt.datetime.fromisoformat(held["_source"]["started_at"])
+        if dt.datetime.now(dt.UTC) - since < LOCK_STALE:
+            raise IndexBusy(f"another reindex of {self.index[:-5]} is running "
+                            f"(since {held['_source']['started_at']} on {held['_source']['host']})")
+        try:
+            return self.client.index(index=self.index, id="lock", body=body, refresh=True, **_version(held))
+        except ConflictError:
+            raise IndexBusy(f"another reindex of {self.index[:-5]} took over the stale lock first") from None
+
     def __exit__(self, *exc):
-        self.client.delete(index=self.index, id="lock", refresh=True)
+        from opensearchpy.exceptions import ConflictError, NotFoundError
+
+        try:
+            self.client.delete(index=self.index, id="lock", refresh=True, **(self.version or {}))
+        except (ConflictError, NotFoundError):
+            pass  # taken over (this run was thought dead): the lock is the other run's now
+
+
+def _version(response: dict) -> dict:
+    """The compare-and-swap condition for the document a response names."""
+    return {"if_seq_no": response["_seq_no"], "if_primary_term": response["_primary_term"]}
 
 
 def _actions(entries: Iterator[tuple[Item, bool]], index: str, paths: dict[str, str]) -> Iterator[dict]:

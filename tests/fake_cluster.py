@@ -62,6 +62,8 @@ class FakeCluster:
         self.reject: dict[str, int] = {}
         self.bulk_calls = 0
         self.fail_on_bulk: int | None = None  # raise on this bulk call (a crash mid-reindex)
+        self.versions: dict[tuple[str, str], dict] = {}  # (index, id) -> _seq_no, _primary_term
+        self.seq_no, self.primary_term = 0, 1
         self.indices = _Indices(self)
         self.transport = type("Transport", (), {"serializer": JSONSerializer()})()
 
@@ -69,12 +71,13 @@ class FakeCluster:
         return self.aliases.get(index, index)
 
     # -- documents -------------------------------------------------------------
-    def index(self, index, id, body, op_type="index", refresh=None, **_):
+    def index(self, index, id, body, op_type="index", refresh=None, if_seq_no=None, if_primary_term=None, **_):
         docs = self.docs.setdefault(index, {})
         if op_type == "create" and id in docs:
             raise ConflictError(409, "version_conflict_engine_exception", {})
+        self._check_version(index, id, if_seq_no, if_primary_term)
         docs[id] = body
-        return {"result": "created"}
+        return {"result": "created", "_id": id, **self._written(index, id)}
 
     def get(self, index, id, ignore=()):
         docs = self.docs.get(self._name(index), {})
@@ -82,10 +85,28 @@ class FakeCluster:
             if 404 in ignore:
                 return {"found": False}
             raise NotFoundError(404, "not_found", {})
-        return {"found": True, "_source": docs[id], "_seq_no": 1, "_primary_term": 1}
+        return {"found": True, "_source": docs[id], **self.versions[(self._name(index), id)]}
 
-    def delete(self, index, id, refresh=None):
+    def delete(self, index, id, refresh=None, if_seq_no=None, if_primary_term=None):
+        self._check_version(self._name(index), id, if_seq_no, if_primary_term)
         self.docs[self._name(index)].pop(id, None)
+        self._written(self._name(index), id)
+
+    # -- optimistic concurrency (OpenSearch's if_seq_no / if_primary_term) ------
+    def _written(self, index: str, id: str) -> dict:
+        """Every write takes the next sequence number (one shard, one primary term)."""
+        self.seq_no += 1
+        self.versions[(index, id)] = {"_seq_no": self.seq_no, "_primary_term": self.primary_term}
+        return self.versions[(index, id)]
+
+    def _check_version(self, index: str, id: str, if_seq_no, if_primary_term) -> None:
+        """A conditional write succeeds only on the version it names, as the REST API's 409 says."""
+        if if_seq_no is None and if_primary_term is None:
+            return
+        held = self.versions.get((index, id)) if id in self.docs.get(index, {}) else None
+        if held != {"_seq_no": if_seq_no, "_primary_term": if_primary_term}:
+            raise ConflictError(409, "version_conflict_engine_exception",
+                                {"error": {"reason": f"[{id}]: version conflict, required seqNo [{if_seq_no}]"}})
 
     def count(self, index):
         return {"count": len(self.docs[self._name(index)])}
@@ -104,8 +125,10 @@ class FakeCluster:
                 self.reject.pop(doc_id)  # accepted when retried
             if status == 200 and op == "index":
                 self.docs[index][doc_id] = lines[i + 1]
+                self._written(index, doc_id)
             elif status == 200 and op == "delete":
                 self.docs[index].pop(doc_id, None)
+                self._written(index, doc_id)
             result = {"_id": doc_id, "_index": index, "status": status}
             if status != 200:
                 errors = True

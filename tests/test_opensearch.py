@@ -329,6 +329,57 @@ def test_a_second_reindex_is_refused_while_one_runs(corpus):
         reindex_cluster([corpus], config, client=cluster)
 
 
+def _stale_lock(cluster: FakeCluster) -> None:
+    cluster.indices.create("prasa-meta")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    cluster.index("prasa-meta", "lock", {"host": "crashed", "pid": 1, "started_at": long_ago.isoformat()})
+
+
+def test_a_stale_lock_is_taken_over_by_exactly_one_of_two_racing_reindexes():
+    """Both read the same stale lock; the conditional write lets one through and refuses the other."""
+    from indexer.cluster import _Lock
+
+    class Racing(FakeCluster):
+        def get(self, index, id, ignore=()):
+            held = super().get(index, id, ignore)
+            if id == "lock" and not self.raced:  # the other reindex takes it between this read and the write
+                self.raced = True
+                now = dt.datetime.now(dt.UTC).isoformat()
+                self.index("prasa-meta", "lock", {"host": "other", "pid": 2, "started_at": now},
+                           if_seq_no=held["_seq_no"], if_primary_term=held["_primary_term"])
+            return held
+
+    cluster, config = Racing(), ClusterConfig(url="http://fake:9200")
+    cluster.raced = False
+    _stale_lock(cluster)
+    with pytest.raises(IndexBusy, match="took over the stale lock first"):
+        with _Lock(cluster, config):
+            pass
+    assert cluster.docs["prasa-meta"]["lock"]["host"] == "other"  # the winner's lock is left alone
+
+
+def test_a_run_whose_lock_was_taken_over_leaves_the_new_holders_lock():
+    from indexer.cluster import _Lock
+
+    cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
+    _stale_lock(cluster)
+    with _Lock(cluster, config):
+        assert cluster.docs["prasa-meta"]["lock"]["host"] != "crashed"  # taken over
+        cluster.index("prasa-meta", "lock", {"host": "successor", "pid": 3, "started_at": "2026-01-01T00:00:00+00:00"})
+    assert cluster.docs["prasa-meta"]["lock"]["host"] == "successor"
+
+
+def test_the_fake_refuses_a_write_on_a_version_it_does_not_hold():
+    from opensearchpy.exceptions import ConflictError
+
+    cluster = FakeCluster()
+    first = cluster.index("meta", "lock", {"n": 1})
+    cluster.index("meta", "lock", {"n": 2}, if_seq_no=first["_seq_no"], if_primary_term=1)
+    with pytest.raises(ConflictError):
+        cluster.index("meta", "lock", {"n": 3}, if_seq_no=first["_seq_no"], if_primary_term=1)
+    assert cluster.docs["meta"]["lock"] == {"n": 2}
+
+
 def test_busy_cluster_is_retried_and_a_refused_item_is_reported(corpus, monkeypatch):
     import opensearchpy.helpers.actions as actions
 
