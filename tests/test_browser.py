@@ -64,23 +64,43 @@ def test_search_click_facet_and_read(page, base_url, tmp_path):
     assert page.errors == []
 
 
-def test_no_script_from_an_item_runs(page, tmp_path_factory):
+EVIL_TITLE = "<img src=x onerror=window.pwned=1> NATO"
+EVIL_BODY = "NATO <script>window.pwned=1</script> depesza"
+EVIL_SOURCE = "<b>src</b>"
+
+
+@pytest.fixture(scope="module")
+def evil_url(tmp_path_factory):
+    """An index of one item whose title, body and source are markup, served on its own."""
     import json
 
     from indexer import reindex
 
     src = tmp_path_factory.mktemp("evil") / "evil.jsonl"
-    src.write_text(json.dumps({"id": "x", "title": "<img src=x onerror=window.pwned=1> NATO",
-                               "body": "NATO <script>window.pwned=1</script> depesza", "language": "pl",
-                               "source": "<b>src</b>"}) + "\n", "utf-8")
-    index = src.parent / "ix"
-    reindex([src], index)
-    server = make_server("127.0.0.1", 0, create_app({"INDEX": str(index)}), threaded=True)
+    src.write_text(json.dumps({"id": "x", "title": EVIL_TITLE, "body": EVIL_BODY, "language": "pl",
+                               "source": EVIL_SOURCE}) + "\n", "utf-8")
+    reindex([src], src.parent / "ix")
+    server = make_server("127.0.0.1", 0, create_app({"INDEX": str(src.parent / "ix")}), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("csp", ["kept", "bypassed"])
+def test_markup_in_an_item_is_shown_as_text(page, evil_url, csp):
+    """Escaping alone keeps the item's markup inert: with the page's CSP switched off
+    (Chromium's bypass) nothing runs either, and the DOM holds the markup as text."""
+    context = page.context.browser.new_context(bypass_csp=csp == "bypassed", locale="pl-PL")
+    tab = context.new_page()
     try:
-        for path in ("/?q=NATO", "/items/x", "/?q=depesza"):
-            page.goto(f"http://127.0.0.1:{server.server_port}{path}")
-            assert page.evaluate("window.pwned") is None
-            assert "<script>" in page.inner_text("main")  # shown as text, not run
+        for path in ("/?q=NATO", "/?q=depesza", "/items/x"):
+            tab.goto(evil_url + path)
+            assert tab.evaluate("window.pwned") is None
+            assert tab.locator("main img, main script, .badge.source *").count() == 0  # nothing injected
+            shown = tab.inner_text("main")
+            assert "<script>window.pwned=1</script>" in shown
+            assert EVIL_SOURCE in tab.inner_text(".badge.source")
+            title = tab.inner_text(".hit h2" if path.startswith("/?") else "article.item h1")
+            assert title.strip() == EVIL_TITLE
     finally:
-        server.shutdown()
+        context.close()
