@@ -116,6 +116,19 @@ def polish_news_service(tmp_path_factory):
     return SearchService(folder / "index")
 
 
+@pytest.fixture(scope="session")
+def news_service(tmp_path_factory):
+    """A real two-language archive: the Polish news corpus and the first 1,500 Reuters items."""
+    from indexer import reindex
+    from search import SearchService
+
+    folder = tmp_path_factory.mktemp("news")
+    rows = corpus_rows("pl-news-bsnlp.jsonl.gz") + corpus_rows("en-news-reuters21578.jsonl.gz", 1500)
+    (folder / "news.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    reindex([folder / "news.jsonl"], folder / "index", jobs=2)
+    return SearchService(folder / "index")
+
+
 # -- the app, its test client and the command runner (as Flask's tutorial app has them) ----------
 
 @pytest.fixture

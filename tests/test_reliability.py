@@ -124,6 +124,34 @@ def test_long_queries_are_refused_clearly(seed_service):
     assert result.notice  # the one-letter prefix is refused, and said so
 
 
+HOSTILE = [
+    " OR ".join(a + b + "*" for a in "psktbmdwzc" for b in "raoeiu")[:1000],  # 140 two-letter prefixes
+    " ".join(w + "~2" for w in ["prezydent", "bank", "rosja", "europa", "company", "market"] * 20)[:1000],
+    "(" * 200 + "bank" + ")" * 200,
+    " ".join(['"a b c d e f g h"'] * 50)[:1000],
+    " AND ".join(["NOT x"] * 150)[:1000],
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE, ids=["prefixes", "fuzzy", "nesting", "phrases", "negations"])
+def test_hostile_queries_on_a_real_archive_stay_bounded(news_service, q):
+    """Whatever a 1,000-character query asks, its patterns expand to a bounded number of terms."""
+    from whoosh import query as wq
+
+    from search.query import MAX_QUERY_EXPANSIONS, limit_expansions, parse_query
+
+    result = news_service.search(SearchRequest(q=q))
+    assert_consistent(news_service, result)
+    gen = news_service._current()
+    with gen.ix.searcher() as searcher:
+        parsed = parse_query(q, gen.parsers["all"], news_service.registry).query
+        expanded, notice = limit_expansions(parsed, searcher.reader(), gen.ix.schema, gen.lexicon)
+    terms = [t for t in expanded.leaves() if isinstance(t, wq.Term)] if expanded is not wq.NullQuery else []
+    assert len(terms) <= MAX_QUERY_EXPANSIONS + len(q.split())
+    if q == HOSTILE[0]:
+        assert notice and result.notice
+
+
 # -- HTTP ----------------------------------------------------------------------------
 
 params = st.dictionaries(

@@ -8,17 +8,33 @@ from search.query import limit_expansions, parse_query
 
 QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resolution -Belarus",
            '"handel ludźmi"', "handl*", "lang:en trafficking", "Białoruś NOT ONZ"]
+# on a real archive: lemmas, phrases, prefixes, negation, filters, organizations, both languages
+NEWS_QUERIES = ["Trump", "Trumpa", "Unia Europejska", '"Unii Europejskiej"', "Białoru*", "Tusk OR Kaczyński",
+                "Rosja -Ukraina", "wybory NOT Trump", "lang:pl brexit", "org:un", "oil prices",
+                '"interest rates"', "compan*", "bank AND loan", "wheat -corn", "dollar OR yen",
+                "lang:en trade", "Brexit~1", "(oil OR gas) AND NOT opec", "date:[1987 TO 1988] cocoa"]
+
+
+def _same_documents(service, text: str) -> tuple[list[int], list[int]]:
+    gen = service._current()
+    with gen.ix.searcher() as searcher:
+        q = parse_query(text, gen.parsers["all"], service.registry).query
+        q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
+        ours = Matcher(searcher, gen.columns).match(q)
+        theirs = np.fromiter(q.docs(searcher), dtype=np.int64)
+        return ours.docs.tolist(), sorted(theirs.tolist())
 
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_numpy_matching_equals_whoosh(seed_service, text):
-    gen = seed_service._current()
-    with gen.ix.searcher() as searcher:
-        q = parse_query(text, gen.parsers["all"], seed_service.registry).query
-        q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
-        ours = Matcher(searcher, gen.columns).match(q)
-        theirs = np.fromiter(q.docs(searcher), dtype=np.int64)
-        assert ours.docs.tolist() == sorted(theirs.tolist())
+    ours, theirs = _same_documents(seed_service, text)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("text", NEWS_QUERIES)
+def test_numpy_matching_equals_whoosh_on_a_real_archive(news_service, text):
+    ours, theirs = _same_documents(news_service, text)
+    assert ours == theirs and len(ours) > 0
 
 
 def test_numpy_ranking_follows_whoosh_on_the_sample(sample_service):
