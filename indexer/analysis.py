@@ -392,7 +392,7 @@ def _fused(lang: str):
 
 
 @lru_cache(maxsize=300_000)
-def _token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+def token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
     """What one token becomes: per part, its lowercase word (None if a stopword) and its terms.
 
     The index-time twin of ``build_analyzer(lang)``: the same parts of
@@ -442,7 +442,7 @@ class _Positions:
         raw, pos = self.raw, self.pos
         tokens = _TOKEN.findall(text)
         for token in tokens:
-            for word, token_terms in _token_plan(lang, token):
+            for word, token_terms in token_plan(lang, token):
                 raw += 1
                 if word is None:
                     continue
@@ -480,7 +480,7 @@ def encode_terms(text: str, lang: str) -> str:
     keeps the words (diacritic-free typing, prefixes, suggestions).
     """
     return " ".join("|".join((word, *terms)) for token in _TOKEN.findall(text)
-                    for word, terms in _token_plan(lang, token) if word is not None)
+                    for word, terms in token_plan(lang, token) if word is not None)
 
 
 def preanalyze(text: str, lang: str, fieldformat=None, words: set | None = None) -> Postings:

@@ -12,7 +12,7 @@ import html
 import re
 from functools import lru_cache
 
-from indexer.analysis import TOKEN_PATTERN, analyzer_for
+from indexer.analysis import TOKEN_PATTERN, token_plan
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 8_000
@@ -24,9 +24,18 @@ _WORD = re.compile(TOKEN_PATTERN)
 
 @lru_cache(maxsize=200_000)
 def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
-    """The index terms of one word (several for hyphenated words) with their spans in it."""
-    return tuple((t.text, t.startchar, t.endchar)
-                 for t in analyzer_for(lang)(word, chars=True) if not t.stopped)
+    """The index terms of one word (several for hyphenated words) with their spans in it.
+
+    From the indexer's own per-token plan (``token_plan``: the chain's terms,
+    cached per token), not a run of the analyzer chain per word.
+    """
+    lang = lang if lang in ("pl", "en") else "xx"  # the index's field languages
+    found, start = [], 0
+    for part, (word_form, terms) in zip(word.split("-"), token_plan(lang, word), strict=True):
+        if word_form is not None:
+            found += [(term, start, start + len(part)) for term in terms]
+        start += len(part) + 1
+    return tuple(found)
 
 
 def match_spans(text: str, lang: str, terms: set[str], extra=()) -> list[tuple[int, int]]:
