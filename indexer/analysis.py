@@ -134,9 +134,12 @@ def dictionary_lemmas(word: str) -> tuple[str, ...]:
         return ()
     morfeusz, lock = _morfeusz()
     with lock:  # one analyser per process; the C++ object is not documented as thread-safe
-        edges = morfeusz.analyse(word)
-    lemmas = {interp[1].split(":", 1)[0].lower()
-              for start, _end, interp in edges if start == 0 and interp[2] != "ign"}
+        # The SWIG object's own analyse: the wrapper's builds tag, name and
+        # label strings per interpretation that are not needed here (a third
+        # of the time per word).
+        interps = morfeusz._morfeusz_obj.analyse(word)
+        lemmas = {i.lemma.split(":", 1)[0].lower()
+                  for i in interps if i.startNode == 0 and not i.isIgn()}
     return tuple(sorted(lemma for lemma in lemmas if lemma))
 
 
