@@ -24,6 +24,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from .analysis import Postings, encode_positions
+from .arrays import ArraysWriter
 
 # A term with fewer postings is kept in its term-table entry, not in a block of the
 # postings file.  Most terms of a press archive occur in one to a few items; Whoosh's
@@ -142,8 +143,11 @@ def _read_run(run) -> Iterator[tuple[tuple[str, bytes], Rows]]:
             return
 
 
-def file_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
-    """Write the pool's terms through Whoosh's field writer, a block (not a posting) per call."""
+def file_postings(fieldwriter, schema, lengths, pool: TermPool, arrays: ArraysWriter | None = None) -> None:
+    """Write the pool's terms through Whoosh's field writer, a block (not a posting) per call.
+
+    ``arrays`` also gets every term, to keep the frequent ones' documents and weights (``arrays.py``).
+    """
     fieldname = postwriter = field_lengths = prefix = None
     add_term = fieldwriter._tindex.add
     for name, btext, rows in pool.terms():
@@ -158,6 +162,8 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
         if len(rows) < INLINE_BELOW:
             add_term(prefix + btext, _inlined_info(rows, field_lengths))
             continue
+        if arrays is not None:
+            arrays.add(name, btext, rows)
         fieldwriter.start_term(btext)
         _fill_blocks(postwriter, rows, field_lengths)
         fieldwriter.finish_term()

@@ -28,6 +28,7 @@ from pathlib import Path
 from whoosh import writing
 
 from .analysis import Postings
+from .arrays import ArraysWriter
 from .extract import item_id
 from .pipeline import Summary, note_language, settle_id
 from .postings import TermPool, file_postings
@@ -189,8 +190,10 @@ class SegmentWriter(writing.SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader(), self.schema) if self.codec.length_stats else None
-        file_postings(self.fieldwriter, self.schema, lengths, self.pool)
+        arrays = ArraysWriter()
+        file_postings(self.fieldwriter, self.schema, lengths, self.pool, arrays)
         self.fieldwriter.close()
+        arrays.write(self.storage, self.newsegment)
         if lengths:
             lengths.close()
 

@@ -24,6 +24,7 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.times import long_to_datetime
 
+from indexer.arrays import segment_arrays
 from indexer.schema import BM25_B, BM25_K1
 
 from .columns import Columns, date_range_mask
@@ -82,6 +83,7 @@ class Matcher:
         self.reader = searcher.reader()
         self.size = columns.size
         self.leaves = list(searcher.leaf_searchers())
+        self.arrays = [segment_arrays(leaf.reader()) for leaf, _offset in self.leaves]
         self.schema = searcher.schema
         count = max(1, self.reader.doc_count_all())
         self.count = count
@@ -188,10 +190,15 @@ class Matcher:
             self._cache.move_to_end(key)
             return found
         ids, weights = [], []
-        for searcher, offset in self.leaves:
+        btext = self.schema[fieldname].to_bytes(text) if isinstance(text, str) and fieldname in self.schema \
+            else text
+        for (searcher, offset), arrays in zip(self.leaves, self.arrays, strict=True):
             reader = searcher.reader()
-            if (fieldname, text) in reader:
-                i, w = _read_postings(reader.postings(fieldname, text))
+            read = arrays.get(fieldname, btext) if arrays is not None else None
+            if read is None and (fieldname, text) in reader:
+                read = _read_postings(reader.postings(fieldname, text))
+            if read is not None:
+                i, w = read
                 ids.append(i + offset)
                 weights.append(w)
         found = (np.concatenate(ids), np.concatenate(weights)) if ids \

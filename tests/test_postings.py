@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from whoosh import index, writing
 
+from indexer import arrays
 from indexer.build import WRITER_OPTIONS, prepare
 from indexer.pipeline import prepare_items
 from indexer.postings import INLINE_BELOW
 from indexer.schema import build_schema
 from indexer.segments import SegmentWriter
+from search.columns import Columns
+from search.docsets import Matcher, _read_postings
 
 from .conftest import CORPUS, SAMPLE
 
@@ -96,3 +100,40 @@ def test_merged_segments_keep_every_posting(tmp_path):
     ours = _merged(tmp_path / "ours", docs, SegmentWriter)
     assert len(ours._segments()) == 1
     assert _contents(ours) == _contents(_merged(tmp_path / "whoosh", docs, writing.SegmentWriter))
+
+
+def test_frequent_terms_arrays_equal_their_blocks(tmp_path, monkeypatch):
+    """The ``.dwa`` arrays hold what the blocks hold: every term over the limit, in every segment,
+    also after merges; the numpy matcher reads the same documents and weights either way."""
+    monkeypatch.setattr(arrays, "ARRAYS_MIN", 20)  # a 300-item index has few terms in 512 items
+    docs = _documents([CORPUS / "pl-news-bsnlp.jsonl.gz"], limit=300)
+    ix = _merged(tmp_path / "merged", docs, SegmentWriter)
+    writer = SegmentWriter(ix, **WRITER_OPTIONS)  # and a second, unmerged segment
+    for doc in _documents([SAMPLE]):
+        writer.add_document(**doc)
+    writer.commit()
+    ix = index.open_dir(str(tmp_path / "merged"))
+    checked = 0
+    with ix.searcher() as searcher:
+        leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+        assert len(leaves) == 2
+        for reader in leaves:
+            stored = arrays.segment_arrays(reader)
+            for fieldname, btext in reader.all_terms():
+                got = stored.get(fieldname, btext)
+                if reader.doc_frequency(fieldname, btext) < 20:
+                    assert got is None
+                    continue
+                ids, weights = _read_postings(reader.postings(fieldname, btext))
+                assert np.array_equal(got[0], ids) and np.array_equal(got[1], weights)
+                checked += 1
+        assert checked > 500
+        columns = Columns.load(searcher.reader())
+        fast, slow = Matcher(searcher, columns), Matcher(searcher, columns)
+        slow.arrays = [None] * len(slow.arrays)
+        frequent = [(f, text) for f in ("body_pl", "title_pl", "orgs")
+                    for _, text in searcher.reader().most_frequent_terms(f, 5)]
+        for fieldname, text in frequent:
+            a, b = fast.term(fieldname, text), slow.term(fieldname, text)
+            assert len(a.docs) >= 20
+            assert np.array_equal(a.docs, b.docs) and np.allclose(a.scores, b.scores)
