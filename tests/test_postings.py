@@ -113,6 +113,9 @@ def test_frequent_terms_arrays_equal_their_blocks(tmp_path, monkeypatch):
         writer.add_document(**doc)
     writer.commit()
     ix = index.open_dir(str(tmp_path / "merged"))
+    # one file per live segment: the merged-away segments' files went with them
+    assert sorted(p.stem for p in (tmp_path / "merged").glob("*.dwa")) == \
+        sorted(s.segment_id() for s in ix._segments())
     checked = 0
     with ix.searcher() as searcher:
         leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
