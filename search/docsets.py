@@ -16,6 +16,7 @@ not removed here: callers mask with the live-document array.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from indexer.schema import BM25_B, BM25_K1
 from .columns import Columns, date_range_mask
 
 K1, B = BM25_K1, BM25_B
-CACHE_BYTES = 32 * 1024 * 1024  # postings arrays kept per matcher (per thread)
+CACHE_BYTES = 16 * 1024 * 1024  # postings arrays kept per generation (``PostingsCache``)
 _NOTHING = np.zeros(0, dtype=np.int64)
 
 
@@ -76,9 +77,9 @@ def scores_at(part: Scored, docs: np.ndarray) -> np.ndarray:
 
 
 class Matcher:
-    """Evaluates queries for one searcher (one thread, one index generation)."""
+    """Evaluates queries for one searcher (one thread, one index generation; the cache may be shared)."""
 
-    def __init__(self, searcher, columns: Columns):
+    def __init__(self, searcher, columns: Columns, cache: PostingsCache | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = columns.size
@@ -90,8 +91,7 @@ class Matcher:
         self.lengths = {"title": columns.tlen, "body": columns.blen}
         self.columns = columns
         self._avg: dict[str, float] = {}
-        self._cache: OrderedDict[tuple[str, object], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached_bytes = 0
+        self.cache = cache if cache is not None else PostingsCache()
 
     def match(self, q: wq.Query) -> Scored:
         """Documents matching ``q`` with their BM25F scores."""
@@ -185,10 +185,13 @@ class Matcher:
 
     def _postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         key = (fieldname, text)
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache.put(key, self._read(fieldname, text))
+        return found
+
+    def _read(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """A term's documents and weights over every segment: its arrays file, else its blocks."""
         ids, weights = [], []
         btext = self.schema[fieldname].to_bytes(text) if isinstance(text, str) and fieldname in self.schema \
             else text
@@ -198,17 +201,45 @@ class Matcher:
             if read is None and (fieldname, text) in reader:
                 read = _read_postings(reader.postings(fieldname, text))
             if read is not None:
-                i, w = read
-                ids.append(i + offset)
-                weights.append(w)
-        found = (np.concatenate(ids), np.concatenate(weights)) if ids \
-            else (_NOTHING, np.zeros(0, dtype=np.float32))
-        self._cache[key] = found
-        self._cached_bytes += found[0].nbytes + found[1].nbytes
-        while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
-            _key, (ids, weights) = self._cache.popitem(last=False)
-            self._cached_bytes -= ids.nbytes + weights.nbytes
-        return found
+                ids.append(read[0] + offset)
+                weights.append(read[1])
+        if not ids:
+            return _NOTHING, np.zeros(0, dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+
+
+class PostingsCache:
+    """Recently read postings arrays, shared by the threads searching one generation.
+
+    One per generation, not one per thread: with a cache per thread, a worker
+    of 8 threads held up to 8 copies of the same frequent terms (256 MB at
+    100k items).  Reading a frequent term again costs one ``pread`` (its
+    arrays file), so the cache stays small.
+    """
+
+    def __init__(self, limit_bytes: int = CACHE_BYTES):
+        self.limit = limit_bytes
+        self._held: OrderedDict[tuple[str, object], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, object]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._held.get(key)
+            if found is not None:
+                self._held.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, object], value: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        size = value[0].nbytes + value[1].nbytes
+        with self._lock:
+            if key not in self._held and size <= self.limit:
+                self._held[key] = value
+                self._bytes += size
+                while self._bytes > self.limit:
+                    _key, (ids, weights) = self._held.popitem(last=False)
+                    self._bytes -= ids.nbytes + weights.nbytes
+        return value
 
 
 def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ CONTEXT_BEFORE = 60
 _WORD = re.compile(TOKEN_PATTERN)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)  # a server runs for weeks: bounded, and token_plan caches beneath
 def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
     """The index terms of one word (several for hyphenated words) with their spans in it.
 

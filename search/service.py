@@ -35,7 +35,7 @@ from indexer.store import current_generation
 from indexer.vocab import Vocabulary
 
 from .columns import Columns, date_range_mask
-from .docsets import Matcher, Scored, scores_at
+from .docsets import Matcher, PostingsCache, Scored, scores_at
 from .facets import count_facets
 from .highlight import snippet, title_html
 from .lexicon import Lexicon
@@ -194,6 +194,7 @@ class _Generation:
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
         self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
         self._parsed_lock = threading.Lock()
+        self.postings = PostingsCache()  # shared by this generation's threads
 
     def parsed(self, request: SearchRequest, registry: Registry, reader):
         """The parsed query, its expansions and their notice: once per distinct query and generation.
@@ -254,7 +255,7 @@ class SearchService(BaseService):
                 searcher.close()
                 return None
             local.searcher, local.generation = searcher, gen
-            local.matcher = Matcher(searcher, gen.columns)
+            local.matcher = Matcher(searcher, gen.columns, gen.postings)
         return local.searcher
 
     def _open(self):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from search.docsets import Matcher
+from search.docsets import Matcher, PostingsCache
 from search.query import limit_expansions, parse_query
 
 QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resolution -Belarus",
@@ -52,3 +52,35 @@ def test_numpy_ranking_follows_whoosh_on_the_sample(sample_service):
             agree += len(set(top) & set(theirs))
             total += len(theirs)
     assert total and agree / total >= 0.9
+
+
+def test_arrays_files_and_blocks_score_the_same_on_a_real_archive(news_service):
+    """The frequent terms' arrays (``indexer/arrays.py``) give the matcher what the blocks give."""
+    gen = news_service._current()
+    with gen.ix.searcher() as searcher:
+        fast, slow = Matcher(searcher, gen.columns), Matcher(searcher, gen.columns)
+        slow.arrays = [None] * len(slow.arrays)
+        in_arrays = set().union(*(a.table for a in fast.arrays if a is not None))
+        for text in NEWS_QUERIES:
+            q = parse_query(text, gen.parsers["all"], news_service.registry).query
+            q, _ = limit_expansions(q, searcher.reader(), gen.ix.schema, gen.lexicon)
+            a, b = fast.match(q), slow.match(q)
+            assert np.array_equal(a.docs, b.docs) and np.allclose(a.scores, b.scores)
+        assert in_arrays
+        for fieldname, btext in in_arrays:  # every term the arrays hold (dates and ids too)
+            a, b = fast.term(fieldname, btext), slow.term(fieldname, btext)
+            assert len(a.docs) >= 512 and np.array_equal(a.docs, b.docs) and np.allclose(a.scores, b.scores)
+
+
+def test_postings_cache_is_bounded_and_keeps_the_recent():
+    cache = PostingsCache(limit_bytes=3 * 1200)  # three terms of 100 documents (8 + 4 bytes each)
+    arrays = {n: (np.arange(100, dtype=np.int64), np.ones(100, dtype=np.float32)) for n in "abcd"}
+    for name in "abc":
+        cache.put(("body_pl", name), arrays[name])
+    assert cache.get(("body_pl", "a")) is arrays["a"]  # now the most recent
+    cache.put(("body_pl", "d"), arrays["d"])
+    assert cache.get(("body_pl", "b")) is None  # the least recent went
+    assert all(cache.get(("body_pl", n)) is arrays[n] for n in "acd")
+    assert cache.get(("body_pl", "huge")) is None
+    cache.put(("body_pl", "huge"), (np.zeros(1000, dtype=np.int64), np.zeros(1000, dtype=np.float32)))
+    assert cache.get(("body_pl", "huge")) is None  # larger than the whole cache: not kept
