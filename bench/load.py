@@ -67,12 +67,16 @@ def start_server(index: Path, port: int, processes: int | None) -> subprocess.Po
     proc = subprocess.Popen([str(prasa), "serve", "--index", str(index), "--host", HOST, "--port", str(port),
                              "--threads", str(THREADS), *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # every worker forked before the clients connect: a keep-alive connection stays with the
+    # worker that accepted it, so clients that came early would all load the first one
+    expected = processes or len(os.sched_getaffinity(0))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200 and len(workers(proc.pid)) >= (processes or 1):
+            if conn.getresponse().status == 200 and len(workers(proc.pid)) >= expected:
+                time.sleep(0.5)  # the last one forked: let it reach accept()
                 return proc
         except OSError:
             time.sleep(0.05)

@@ -268,11 +268,15 @@ class SearchService(BaseService):
         raise IndexMissing("the index is changing too fast to search; try again")
 
     def release(self) -> None:
+        """Close this thread's searcher; the opened generation (columns, lexicon, parsers) stays.
+
+        Its arrays hold no open file, so forked workers share them copy-on-write
+        instead of loading a copy each (about 40 MB at 100k items).
+        """
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
             searcher.close()
         self._local = threading.local()
-        self._generation = None
 
     def ready(self) -> bool:
         try:

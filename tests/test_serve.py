@@ -122,3 +122,11 @@ def test_a_killed_worker_is_replaced(served):
     assert _wait(lambda: len(_workers(server.proc.pid) - {victim}) == 2), "no replacement worker"
     assert victim not in _workers(server.proc.pid)
     assert all(_get(server.port, "/api/search?q=OSCE")["total"] > 0 for _ in range(10))
+
+
+@pytest.mark.skipif(__import__("platform").libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_malloc_arenas_are_capped_on_glibc():
+    """``serve`` caps glibc's per-thread arenas (about 50 MB less per 8-thread worker at 100k items)."""
+    from web.server import limit_malloc_arenas
+
+    assert limit_malloc_arenas() is True

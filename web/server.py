@@ -16,6 +16,7 @@ memory) and, on SIGTERM, lets the workers finish their requests and exits.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 
@@ -24,6 +25,8 @@ from gunicorn.app.base import BaseApplication
 
 GRACEFUL_SECONDS = 20  # SIGTERM: how long workers may finish the requests they hold
 TIMEOUT_SECONDS = 60  # a worker silent this long is killed and replaced
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
 
 def default_processes() -> int:
@@ -46,8 +49,22 @@ class _Gunicorn(BaseApplication):
         return self.app
 
 
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas for the threads created from now on; False where that is not glibc.
+
+    glibc gives threads their own arenas (up to eight per core), each keeping
+    freed memory for itself: a worker's eight threads held about 25 MB more
+    than with two arenas, for no measurable speed (``bench/load.py``).
+    """
+    try:
+        return bool(ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
+
+
 def serve(app: Flask, host: str, port: int, processes: int, threads: int) -> None:
     """Serve ``app`` until SIGTERM or SIGINT: ``processes`` workers of ``threads`` threads each."""
+    limit_malloc_arenas()
     app.extensions["prasa"].warm_up()
     gc.collect()
     gc.freeze()
