@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/lucene_parity.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/orgs_precision.py
 	$(BIN)/python bench/crosslang.py
 	$(BIN)/python bench/load.py --seconds 30
 

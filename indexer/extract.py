@@ -8,9 +8,10 @@ import json
 import re
 from pathlib import Path
 
-from . import dates, langs
+from . import countries, dates, langs
 from .datelines import agency_name, attributions, parse_dateline
 from .items import Item
+from .mentions import org_mentions
 from .orgs import Registry, registry
 from .records import MAX_ITEM_CHARS, Record
 
@@ -90,20 +91,8 @@ def warm_up() -> None:
     load_dictionaries()
     langs.choose("warm up")
     registry()
+    countries.countries_in("Polska")
     dates.month_number("grudnia")
-
-
-def org_mentions(reg: Registry, title: str, body: str, skip: int = 0) -> list[list]:
-    """Organization mentions as ``[part, start, end, org]`` (part ``title`` or ``body``), in order.
-
-    The first ``skip`` characters of the body (the dateline) name the sender,
-    not an organization the item is about; an all-caps title (a wire headline,
-    a table) is read without acronyms, which collide with capitalized words.
-    Found once here, they tag the item and mark its hits at search time.
-    """
-    found = [["title", m.start, m.end, m.org] for m in reg.find(title, acronyms=not title.isupper())]
-    found += [["body", m.start + skip, m.end + skip, m.org] for m in reg.find(body[skip:])]
-    return found
 
 
 def extract(record: Record, reference: dt.date | None = None, orgs: Registry | None = None) -> Item:
@@ -139,7 +128,7 @@ def extract(record: Record, reference: dt.date | None = None, orgs: Registry | N
     if not title:
         title = first_sentence(body[dateline.end:] or body)
 
-    mentions = org_mentions(orgs or registry(), title, body, dateline.end)
+    mentions = org_mentions(orgs or registry(), title, body, dateline.end, language)
 
     return Item(
         id=item_id(record),

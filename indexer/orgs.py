@@ -55,6 +55,8 @@ class Organization:
     pl: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
     parent: str | None = None
+    country: str | None = None  # ISO code of a national body's country
+    generic: bool = False  # its names are other countries' bodies' names too
 
     def label(self, lang: str = "en") -> str:
         names = self.pl if lang == "pl" else self.en
@@ -75,6 +77,12 @@ class Organization:
                 return acronym
         return self.acronyms[0] if self.acronyms else self.label(lang)
 
+    def polish_acronym(self, acronym: str) -> bool:
+        """Is ``acronym`` built from the Polish names only (MTS, MFW), not the English ones?"""
+        acronym = _acronym_base(acronym)
+        return any(_initials_of(acronym, n) for n in self.pl) and not any(
+            _initials_of(acronym, n) for n in self.en)
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -84,6 +92,7 @@ class Mention:
     start: int
     end: int
     text: str
+    acronym: bool = False  # found by an acronym (ADB), not by a name
 
 
 def _initials_of(acronym: str, name: str) -> bool:
@@ -160,6 +169,14 @@ class Registry:
         org = self.orgs.get(org_id)
         return org.short_label(lang) if org else org_id
 
+    def is_acronym(self, word: str) -> bool:
+        """Is ``word`` (one token, as written) an acronym of some entry?"""
+        return (word,) in self._acronyms
+
+    def resolve_acronym(self, acronym: str) -> str | None:
+        """The entry a one-word acronym belongs to, as written (``ADB`` -> ``adb``)."""
+        return self._acronyms.get((acronym,))
+
     def parent(self, org_id: str) -> str | None:
         org = self.orgs.get(org_id)
         return org.parent if org and org.parent in self.orgs else None
@@ -210,10 +227,10 @@ class Registry:
             if quiet and not any_case:
                 i += 1
                 continue
-            length, org = self._match_at(tokens, normalized, i, acronyms, any_case)
+            length, org, by_acronym = self._match_at(tokens, normalized, i, acronyms, any_case)
             if length:
                 start, end = tokens[i][1], tokens[i + length - 1][2]
-                found.append(Mention(org, start, end, text[start:end]))
+                found.append(Mention(org, start, end, text[start:end], by_acronym))
                 i += length
             else:
                 i += 1
@@ -236,8 +253,8 @@ class Registry:
                 self._first[word] = found
         return found
 
-    def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str]:
-        best = (0, "")
+    def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str, bool]:
+        best = (0, "", False)
         for pattern in self._starting_with(normalized[i]):
             n = len(pattern.words)
             if n <= best[0] or i + n > len(tokens):
@@ -245,11 +262,11 @@ class Registry:
             if pattern.capitalized and not tokens[i][0][:1].isupper():
                 continue
             if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
-                best = (n, pattern.org)
+                best = (n, pattern.org, False)
         if acronyms:
-            found = self._acronym_at(tokens, i, any_case)
-            if found[0] > best[0]:
-                best = found
+            length, org = self._acronym_at(tokens, i, any_case)
+            if length > best[0]:
+                best = (length, org, True)
         return best
 
     def _acronym_at(self, tokens, i, any_case=False) -> tuple[int, str]:
@@ -314,6 +331,8 @@ def _read_entries(text: str) -> list[Organization]:
                 pl=tuple(raw.get("pl", ())),
                 acronyms=tuple(raw.get("acronyms", ())),
                 parent=raw.get("parent"),
+                country=raw.get("country"),
+                generic=bool(raw.get("generic", False)),
             )
         )
     return entries
