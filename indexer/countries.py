@@ -42,11 +42,11 @@ _ADJECTIVE = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:an|ij|yj|in|en)?(?:sk|ck|dzk)(
 def _country_rows():
     """(alpha-2 code, English names, Polish names) of every country the libraries know."""
     import pycountry
-    from countryinfo import CountryInfo
+    from countryinfo import all_countries
 
     polish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["pl"], fallback=True)
     info: dict[str, list[dict]] = {}
-    for row in CountryInfo("Poland").all().values():  # England, Scotland and Wales are GB too
+    for row in (country.info() for country in all_countries()):  # England, Scotland, Wales: GB too
         info.setdefault(row.get("ISO", {}).get("alpha2"), []).append(row)
     for country in pycountry.countries:
         code = country.alpha_2

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from . import countries
 from .analysis import fold
-from .orgs import Mention, Registry, _acronym_base
+from .orgs import Mention, Registry, acronym_base
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&-]*")
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
@@ -41,9 +41,11 @@ def org_mentions(reg: Registry, title: str, body: str, skip: int = 0, language: 
     """
     found = [("title", m) for m in reg.find(title, acronyms=not title.isupper())]
     found += [("body", replace(m, start=m.start + skip, end=m.end + skip)) for m in reg.find(body[skip:])]
+    if not found:
+        return []
     texts = {"title": title, "body": body}
-    prose = body if title.isupper() else f"{title}\n{body}"
-    meanings = _spelled_out(reg, prose, {_acronym_base(m.text) for _, m in found if m.acronym})
+    prose = body if title.isupper() else f"{title}\n{body}"  # where the item's own words are
+    meanings = _spelled_out(reg, prose, {acronym_base(m.text) for _, m in found if m.acronym})
     item_countries = None
     kept = []
     for part, mention in found:
@@ -51,7 +53,7 @@ def org_mentions(reg: Registry, title: str, body: str, skip: int = 0, language: 
         if mention.acronym:
             mention = _acronym_in_context(reg, text, mention, meanings, language)
         if mention and reg.orgs[mention.org].generic:
-            if item_countries is None:
+            if item_countries is None:  # counted once per item, and only for a generic name
                 item_countries = countries.countries_in(prose, polish=language == "pl")
             mention = _national(reg, text, mention, item_countries)
         if mention:
@@ -61,7 +63,7 @@ def org_mentions(reg: Registry, title: str, body: str, skip: int = 0, language: 
 
 def _acronym_in_context(reg: Registry, text: str, mention: Mention, meanings: dict,
                         language: str | None) -> Mention | None:
-    acronym = _acronym_base(mention.text)
+    acronym = acronym_base(mention.text)
     if _in_ticker(text, mention) or _beside_caps(reg, text, mention):
         return None
     org = reg.orgs[mention.org]
@@ -87,11 +89,9 @@ def _beside_caps(reg: Registry, text: str, mention: Mention) -> bool:
     line_start = text.rfind("\n", 0, mention.start) + 1
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
-    before = text[line_start:mention.start].split()
-    after = text[mention.end:line_end].split()
-    neighbours = [w for w in (before[-1:] + after[:1])]
-    return any(_CAPS_WORD.fullmatch(w.strip(",;:()")) and not reg.is_acronym(w.strip(",;:()"))
-               for w in neighbours)
+    neighbours = text[line_start:mention.start].split()[-1:] + text[mention.end:line_end].split()[:1]
+    words = (w.strip(",;:()") for w in neighbours)
+    return any(_CAPS_WORD.fullmatch(w) and not reg.is_acronym(w) for w in words)
 
 
 def _spelled_out(reg: Registry, text: str, acronyms: set[str]) -> dict[str, str | None]:
@@ -105,9 +105,10 @@ def _spelled_out(reg: Registry, text: str, acronyms: set[str]) -> dict[str, str 
     if not acronyms:
         return {}
     words = list(_WORD.finditer(text))
+    initials = {a[0] for a in acronyms}
     meanings: dict[str, set] = {}
     for i, word in enumerate(words):
-        if word.group()[0] in "".join(a[0] for a in acronyms):
+        if word.group()[0] in initials:
             for acronym in acronyms:
                 end = _expansion_end(words, i, acronym)
                 if end is not None:

@@ -33,7 +33,7 @@ _ENDINGS = frozenset(
 )
 
 
-def _acronym_base(word: str) -> str:
+def acronym_base(word: str) -> str:
     """``ONZ-u`` -> ``ONZ``, ``OSCE's`` -> ``OSCE``; other words unchanged."""
     ending = _HYPHEN_ENDING.match(word)
     if ending:
@@ -79,7 +79,7 @@ class Organization:
 
     def polish_acronym(self, acronym: str) -> bool:
         """Is ``acronym`` built from the Polish names only (MTS, MFW), not the English ones?"""
-        acronym = _acronym_base(acronym)
+        acronym = acronym_base(acronym)
         return any(_initials_of(acronym, n) for n in self.pl) and not any(
             _initials_of(acronym, n) for n in self.en)
 
@@ -242,7 +242,7 @@ class Registry:
 
     def _starts_nothing(self, word: str) -> bool:
         """Can no name and no acronym begin with this word as written?"""
-        return not self._starting_with(_norm(word)) and _acronym_base(word) not in self._heads
+        return not self._starting_with(_norm(word)) and acronym_base(word) not in self._heads
 
     def _starting_with(self, word: str) -> tuple[_Pattern, ...]:
         """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
@@ -275,7 +275,7 @@ class Registry:
             if any_case and head.upper() in self._heads:
                 pass
             elif "-" in head or "'" in head or "’" in head:  # ONZ-u, OSCE's
-                head = _acronym_base(head)
+                head = acronym_base(head)
                 if head not in self._heads:
                     return 0, ""
             else:
@@ -284,7 +284,7 @@ class Registry:
             words = [t for t, _, _ in tokens[i : i + n]]
             if len(words) < n:
                 continue
-            words[-1] = _acronym_base(words[-1])
+            words[-1] = acronym_base(words[-1])
             org = self._acronyms.get(tuple(words))
             if not org and any_case:
                 org = self._acronyms_upper.get(tuple(w.upper() for w in words))
