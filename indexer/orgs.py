@@ -15,14 +15,17 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, count
 from pathlib import Path
 
 from .analysis import fold
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
+_WORD = re.Match.group  # a match's text, mapped over matches at C speed
 _HYPHEN_ENDING = re.compile(r"^(?P<base>[^\W_]+)-(?P<end>[a-ząćęłńóśźż]{1,4})$")
 
 # Folded inflectional endings, including those after a stem-final alternation
@@ -137,11 +140,12 @@ class Registry:
     _acronyms: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _acronyms_upper: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _heads: set[str] = field(default_factory=set, repr=False)  # first words of acronyms
-    _first: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict, repr=False)
-    _skip: dict[str, bool] = field(default_factory=dict, repr=False)  # words that start nothing
+    _first: dict[str, _Openings] = field(default_factory=dict, repr=False)
+    _openers: _Openers = field(init=False, repr=False)  # word -> can a name or an acronym start with it
     _families: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self._openers = _Openers(self._starts_something)
         for org in self.orgs.values():
             for name in {*org.en, *org.pl}:
                 words = tuple(_norm(t) for t in _TOKEN.findall(name))
@@ -212,57 +216,57 @@ class Registry:
         lower case ("obwe"), as users type queries.
         """
         matches = list(_TOKEN.finditer(text))
+        if any_case:
+            starts = range(len(matches))
+        else:  # most words start no name and no acronym: screened at C speed, a dict look-up each
+            starts = list(compress(count(), map(self._openers.__getitem__, map(_WORD, matches))))
+            if not starts:
+                return []
         tokens, normalized = _Tokens(matches), _Normalized(matches)
         found: list[Mention] = []
-        skip = self._skip
-        i = 0
-        while i < len(matches):
-            # most words start no name and no acronym: passed over with one dict look-up
-            word = matches[i].group()
-            quiet = skip.get(word)
-            if quiet is None:
-                quiet = self._starts_nothing(word)
-                if len(skip) < 500_000:
-                    skip[word] = quiet
-            if quiet and not any_case:
-                i += 1
+        after = 0  # the end of the last match: a word inside it starts nothing
+        for i in starts:
+            if i < after:
                 continue
             length, org, by_acronym = self._match_at(tokens, normalized, i, acronyms, any_case)
             if length:
                 start, end = tokens[i][1], tokens[i + length - 1][2]
                 found.append(Mention(org, start, end, text[start:end], by_acronym))
-                i += length
-            else:
-                i += 1
+                after = i + length
         return found
 
     def ids(self, text: str, acronyms: bool = True) -> list[str]:
         """Distinct ids mentioned in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
 
-    def _starts_nothing(self, word: str) -> bool:
-        """Can no name and no acronym begin with this word as written?"""
-        return not self._starting_with(_norm(word)) and acronym_base(word) not in self._heads
+    def _starts_something(self, word: str) -> bool:
+        """Can a name or an acronym begin with this word as written?"""
+        return bool(self._starting_with(_norm(word))) or acronym_base(word) in self._heads
 
-    def _starting_with(self, word: str) -> tuple[_Pattern, ...]:
+    def _starting_with(self, word: str) -> _Openings:
         """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
         found = self._first.get(word)
         if found is None:
-            found = tuple(p for p in self._names.get(word[:3], ()) if _inflected_match(word, p.words[0]))
+            found = _Openings(p for p in self._names.get(word[:3], ()) if _inflected_match(word, p.words[0]))
             if len(self._first) < 500_000:
                 self._first[word] = found
         return found
 
     def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str, bool]:
         best = (0, "", False)
-        for pattern in self._starting_with(normalized[i]):
-            n = len(pattern.words)
-            if n <= best[0] or i + n > len(tokens):
-                continue
-            if pattern.capitalized and not tokens[i][0][:1].isupper():
-                continue
-            if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
-                best = (n, pattern.org, False)
+        opening = self._starting_with(normalized[i])
+        if opening.longer and i + 1 < len(tokens):
+            for pattern in opening.longer.get(normalized[i + 1][:3], ()):
+                n = len(pattern.words)
+                if n <= best[0] or i + n > len(tokens):
+                    continue
+                if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
+                    best = (n, pattern.org, False)
+        if not best[0]:
+            for pattern in opening.single:
+                if not pattern.capitalized or tokens[i][0][:1].isupper():
+                    best = (1, pattern.org, False)
+                    break
         if acronyms:
             length, org = self._acronym_at(tokens, i, any_case)
             if length > best[0]:
@@ -291,6 +295,41 @@ class Registry:
             if org:
                 return n, org
         return 0, ""
+
+
+class _Openings:
+    """The name patterns one word can open: one-word names, and longer ones by the first three
+    letters of their second word (two words that match share those: ``_inflected_match``)."""
+
+    __slots__ = ("single", "longer")
+
+    def __init__(self, patterns: Iterable[_Pattern]):
+        self.single: list[_Pattern] = []
+        self.longer: dict[str, list[_Pattern]] = {}
+        for pattern in patterns:  # longest first, as the registry sorts them
+            if len(pattern.words) == 1:
+                self.single.append(pattern)
+            else:
+                self.longer.setdefault(pattern.words[1][:3], []).append(pattern)
+
+    def __bool__(self) -> bool:
+        return bool(self.single or self.longer)
+
+
+class _Openers(dict):
+    """word -> bool, computed on first look-up and kept (words repeat; bounded)."""
+
+    LIMIT = 500_000
+
+    def __init__(self, decide):
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, word: str) -> bool:
+        value = self.decide(word)
+        if len(self) < self.LIMIT:
+            self[word] = value
+        return value
 
 
 class _Tokens:
