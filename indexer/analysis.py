@@ -20,6 +20,7 @@ import os
 import pickle
 import re
 import threading
+from collections import defaultdict
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -429,36 +430,76 @@ def _single_position(pos: int) -> bytes:
     return pack_uint(1) + pickle.dumps([pos], 2)
 
 
+class _Slots(dict):
+    """token -> what it puts into a field once the field has a first word: the terms of each
+    kept part, one position each (a stopword part takes none), and its surface words.
+
+    Per language, from ``token_plan``; a plain dict look-up per token, made on first sight.
+    """
+
+    LIMIT = 300_000
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, token: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        plan = token_plan(self.lang, token)
+        slot = (tuple(terms for word, terms in plan if word is not None),
+                tuple(word for word, _ in plan if word is not None and word.isalpha()))
+        if len(self) < self.LIMIT:
+            self[token] = slot
+        return slot
+
+
+_SLOTS = {lang: _Slots(lang) for lang in _LANGUAGES}
+
+
 class _Positions:
     """Term -> positions of one field value, filled one text at a time (positions continue)."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.terms: dict[str, list[int]] = {}
-        self.words: set[str] = set()
-        self.raw = -1  # the tokenizer's position (stopwords included)
-        self.pos: int | None = None  # Whoosh's StopFilter: the first kept token keeps its position
+        self.slots = _SLOTS[lang]
+        self.terms: defaultdict[str, list[int]] = defaultdict(list)
+        self.tokens: set[str] = set()  # distinct tokens seen, for the surface words
+        self.raw = -1  # the tokenizer's position (stopwords included), until the first kept word
+        self.pos: int | None = None  # Whoosh's StopFilter: the first kept word keeps its position
 
     def add(self, text: str) -> list[str]:
         """Analyze one more text of the field; its tokens (for the fingerprint)."""
-        lang, terms, words = self.lang, self.terms, self.words
-        raw, pos = self.raw, self.pos
         tokens = _TOKEN.findall(text)
-        for token in tokens:
-            for word, token_terms in token_plan(lang, token):
+        self.tokens.update(tokens)
+        terms, pos = self.terms, self.pos
+        rest = tokens
+        if pos is None:
+            pos, taken = self._first_word(tokens)
+            rest = tokens[taken:]
+        # after the first kept word, positions run on by one per kept part (StopFilter renumbers)
+        for kept in map(self.slots.__getitem__, rest):
+            for part_terms in kept[0]:
+                pos += 1
+                for term in part_terms:
+                    terms[term].append(pos)
+        self.pos = pos
+        return tokens
+
+    def _first_word(self, tokens: list[str]) -> tuple[int | None, int]:
+        """Stopwords up to and including the token of the field's first kept word: its position
+        (the tokenizer's, stopwords counted) and how many tokens that took."""
+        raw, pos, terms = self.raw, None, self.terms
+        for taken, token in enumerate(tokens, start=1):
+            for word, token_terms in token_plan(self.lang, token):
                 raw += 1
                 if word is None:
                     continue
                 pos = raw if pos is None else pos + 1
-                words.add(word)
                 for term in token_terms:
-                    found = terms.get(term)
-                    if found is None:
-                        terms[term] = [pos]
-                    else:
-                        found.append(pos)
-        self.raw, self.pos = raw, pos
-        return tokens
+                    terms[term].append(pos)
+            if pos is not None:
+                return pos, taken
+        self.raw = raw
+        return None, len(tokens)
 
     def postings(self) -> Postings:
         """The field so far (a copy: the title's postings stay as they are when the body is added)."""
@@ -470,7 +511,8 @@ class _Positions:
         return Postings(self.terms, sum(map(len, self.terms.values())))
 
     def surface_words(self) -> set[str]:
-        return {w for w in self.words if w.isalpha()}
+        slots = self.slots
+        return {word for token in self.tokens for word in slots[token][1]}
 
 
 def encode_terms(text: str, lang: str) -> str:
