@@ -240,8 +240,13 @@ class Registry:
         return list(dict.fromkeys(m.org for m in self.find(text, acronyms)))
 
     def _starts_something(self, word: str) -> bool:
-        """Can a name or an acronym begin with this word as written?"""
-        return bool(self._starting_with(_norm(word))) or acronym_base(word) in self._heads
+        """Can a name or an acronym begin with this word as written?  (Asked once per distinct word.)"""
+        norm = fold(word.lower())
+        if norm[:3] in self._names and self._starting_with(norm):
+            return True
+        if "-" in word or "'" in word or "’" in word:  # ONZ-u, OSCE's
+            word = acronym_base(word)
+        return word in self._heads
 
     def _starting_with(self, word: str) -> _Openings:
         """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
