@@ -39,6 +39,7 @@ from .vocab import Vocabulary
 BATCH = 200  # records per message to a worker
 POLL_SECONDS = 1.0  # a worker checks this often that its parent is alive
 WORKER_GC = (50_000, 50, 100)
+ROWS_KEPT = 100_000  # analyzed values of repeating filter fields kept per segment writer
 
 
 def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
@@ -162,6 +163,7 @@ class SegmentWriter(writing.SegmentWriter):
         super().__init__(ix, **options)
         self.pool = TermPool(options.get("limitmb", 128), getattr(self._tempstorage, "folder", None))
         self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+        self._rows: dict[tuple, tuple] = {}
 
     def add_document(self, **fields):
         if not self._plain or any(name.startswith("_") for name in fields):
@@ -171,6 +173,7 @@ class SegmentWriter(writing.SegmentWriter):
         names = sorted(fields)
         self._check_fields(schema, names)
         perdoc.start_doc(docnum)
+        columns = perdoc._colwriters
         for name in names:
             value = fields[name]
             if value is None:
@@ -178,14 +181,36 @@ class SegmentWriter(writing.SegmentWriter):
             field = schema[name]
             if type(value) is Postings:  # analyzed in this worker: filed and encoded in one pass
                 length = pool.add_postings(name, docnum, value) * field.scorable
+            elif field.indexed:
+                length = pool.add_rows(name, docnum, self._index_rows(name, field, value), field.scorable)
             else:
-                length = pool.add_rows(name, docnum, field.index(value), field.scorable) if field.indexed else 0
-            perdoc.add_field(name, field, value if field.stored else None, length)
+                length = 0
+            if field.stored or length:
+                perdoc.add_field(name, field, value if field.stored else None, length)
             if field.column_type:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+                column = columns.get(name)
+                if column is None:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+                else:
+                    column.add(docnum, field.to_column_value(value))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _index_rows(self, name: str, field, value) -> tuple:
+        """``field.index(value)``, kept for values that repeat (language, source, place, day, file)."""
+        if field.unique:  # the id: one per item, nothing to reuse
+            return field.index(value)
+        key = (name, value)
+        try:
+            rows = self._rows.get(key)
+        except TypeError:  # an unhashable value (a list of keywords): analyzed each time
+            return field.index(value)
+        if rows is None:
+            rows = tuple(field.index(value))
+            if len(self._rows) < ROWS_KEPT:
+                self._rows[key] = rows
+        return rows
 
     def _flush_segment(self):
         self.perdocwriter.close()
