@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
@@ -149,7 +150,7 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool, arrays: ArraysWr
     ``arrays`` also gets every term, to keep the frequent ones' documents and weights (``arrays.py``).
     """
     fieldname = postwriter = field_lengths = prefix = None
-    add_term = fieldwriter._tindex.add
+    table = _TermTable(fieldwriter._tindex)
     for name, btext, rows in pool.terms():
         if name != fieldname:
             if fieldname is not None:
@@ -160,20 +161,63 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool, arrays: ArraysWr
             field_lengths = lengths.of(name) if lengths else None
             prefix = pack_ushort(fieldwriter._fieldid)
         if len(rows) < INLINE_BELOW:
-            add_term(prefix + btext, _inlined_info(rows, field_lengths))
+            table.add(prefix + btext, _inlined_info(rows, field_lengths))
             continue
         if arrays is not None:
             arrays.add(name, btext, rows)
         fieldwriter.start_term(btext)
         _fill_blocks(postwriter, rows, field_lengths)
+        table.flush()  # finish_term adds this term's entry itself, after the ones held
         fieldwriter.finish_term()
+    table.flush()
     if fieldname is not None:
         fieldwriter.finish_field()
+
+
+class _TermTable:
+    """Whoosh's term table (an ``OrderedHashWriter``), written a run of entries at a time.
+
+    ``OrderedHashWriter.add`` makes three writes, a ``tell`` and five Python calls
+    per term; most terms are inlined and come in long runs, so their entries are
+    laid out here as it lays them out (lengths, key, value; the position in the
+    ordered index and in a hash bucket) and written with one call.
+    """
+
+    def __init__(self, tindex):
+        self.tindex = tindex
+        self.held: list[tuple[bytes, bytes]] = []
+
+    def add(self, key: bytes, value: bytes) -> None:
+        self.held.append((key, value))
+
+    def flush(self) -> None:
+        if not self.held:
+            return
+        tindex = self.tindex
+        index, buckets, hashfn = tindex.index, tindex.buckets, tindex.hashfn
+        pos = tindex.dbfile.tell()
+        parts = []
+        for key, value in self.held:
+            index.append(pos)
+            h = hashfn(key)
+            buckets[h & 255].append((h, pos))
+            head = _ENTRY_LENGTHS.pack(len(key), len(value))
+            parts += (head, key, value)
+            pos += len(head) + len(key) + len(value)
+        tindex.dbfile.write(b"".join(parts))
+        tindex.lastkey = self.held[-1][0]
+        self.held = []
 
 
 def _inlined_info(rows: Rows, field_lengths: list[int] | None) -> bytes:
     """A rare term's term-table entry with its postings inside: the bytes ``W3TermInfo.to_bytes``
     makes for an inlined term, packed without building the object (a third of the segment write)."""
+    if len(rows) == 1:  # most terms: one item
+        docnum, weight, value = rows[0]
+        known = field_lengths[docnum] if field_lengths else 0
+        byte = length_to_byte(known) if known else 0
+        return _TERM_INFO.pack(True, weight, 1, byte, byte, max(0, weight), docnum, docnum) + \
+            pickle.dumps(((docnum,), (weight,), (value,) if value else ()), 2)
     docnums = tuple([row[0] for row in rows])
     weights = tuple([row[1] for row in rows])
     known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else ()
