@@ -23,6 +23,7 @@ import threading
 from collections import defaultdict
 from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -380,7 +381,7 @@ class Postings:
 def encode_positions(positions: list[int]) -> bytes:
     """One posting's value in Whoosh's ``Positions`` format: the count, then the pickled deltas."""
     if len(positions) == 1:  # most terms occur once in an item
-        return _single_position(positions[0])
+        return SINGLE_POSITION[positions[0]]
     deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
     return pack_uint(len(positions)) + pickle.dumps(deltas, 2)
 
@@ -425,9 +426,17 @@ def token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]
     return tuple(plan)
 
 
-@lru_cache(maxsize=100_000)
-def _single_position(pos: int) -> bytes:
-    return pack_uint(1) + pickle.dumps([pos], 2)
+class _SinglePosition(dict):
+    """position -> the encoded value of a term found once, at that position (made on first use)."""
+
+    def __missing__(self, pos: int) -> bytes:
+        value = pack_uint(1) + pickle.dumps([pos], 2)
+        if pos < 100_000:
+            self[pos] = value
+        return value
+
+
+SINGLE_POSITION = _SinglePosition()
 
 
 class _Slots(dict):
@@ -453,6 +462,7 @@ class _Slots(dict):
 
 
 _SLOTS = {lang: _Slots(lang) for lang in _LANGUAGES}
+_WORDS = itemgetter(1)  # a slot's surface words
 
 
 class _Positions:
@@ -511,8 +521,7 @@ class _Positions:
         return Postings(self.terms, sum(map(len, self.terms.values())))
 
     def surface_words(self) -> set[str]:
-        slots = self.slots
-        return {word for token in self.tokens for word in slots[token][1]}
+        return set().union(*map(_WORDS, map(self.slots.__getitem__, self.tokens)))
 
 
 def encode_terms(text: str, lang: str) -> str:

@@ -24,7 +24,7 @@ from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from .analysis import Postings, encode_positions
+from .analysis import SINGLE_POSITION, Postings, encode_positions
 from .arrays import ArraysWriter
 
 # A term with fewer postings is kept in its term-table entry, not in a block of the
@@ -73,13 +73,17 @@ class TermPool:
         if terms is None:
             terms = self.fields[fieldname] = {}
         size = len(postings.terms) * (_POSTING_BYTES + _VALUE_BYTES)
+        single = SINGLE_POSITION
         for term, positions in postings.terms.items():
             btext = term.encode("utf-8")
             held = terms.get(btext)
             if held is None:
                 held = terms[btext] = []
                 size += _TERM_BYTES + len(btext)
-            held.append((docnum, float(len(positions)), encode_positions(positions)))
+            if len(positions) == 1:  # most terms occur once in an item
+                held.append((docnum, 1.0, single[positions[0]]))
+            else:
+                held.append((docnum, float(len(positions)), encode_positions(positions)))
         self._grew(size)
         return postings.length
 
@@ -133,7 +137,11 @@ class TermPool:
     def cleanup(self) -> None:
         for run in self.runs:
             run.close()
-        self.runs, self.fields = [], {}
+        self.runs = []
+        if not self.exiting:
+            self.fields = {}
+
+    exiting = False  # set in a process that exits after this segment: the OS takes the postings back at once
 
 
 def _read_run(run) -> Iterator[tuple[tuple[str, bytes], Rows]]:
