@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -36,16 +35,26 @@ def simhash_tokens(tokens: list[str]) -> int:
     """The SimHash of a text already cut into ``TOKEN_PATTERN`` tokens (as the indexer has them)."""
     if len(tokens) < SHINGLE:
         tokens = [*tokens, *[""] * (SHINGLE - len(tokens))]
-    words = np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    words = np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     shingles = np.unique(_mix(words[:-1] * _GOLDEN + words[1:]))  # SHINGLE == 2; overflow wraps
     bits = np.unpackbits(shingles.view(np.uint8).reshape(-1, 8), axis=1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(shingles)
     return int(np.packbits(votes > 0).view(">u8")[0])
 
 
-@lru_cache(maxsize=1 << 19)
-def _word_hash(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(fold(token.lower()).encode(), digest_size=8).digest(), "little")
+class _WordHashes(dict):
+    """token -> its 64-bit hash (case and diacritics ignored), made on first sight; bounded."""
+
+    LIMIT = 1 << 19
+
+    def __missing__(self, token: str) -> int:
+        value = int.from_bytes(hashlib.blake2b(fold(token.lower()).encode(), digest_size=8).digest(), "little")
+        if len(self) < self.LIMIT:
+            self[token] = value
+        return value
+
+
+_WORD_HASHES = _WordHashes()
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
