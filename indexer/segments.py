@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import os
 import queue
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from multiprocessing import get_context
@@ -274,6 +275,7 @@ def _work(storage, indexname, tasks, results, reference, prepare, options, paren
             added += written
             results.put(("batch", len(batch), written, problems, noted.declared_overridden))
         if added:
+            writer.pool.exiting = True
             segment = writer._finalize_segment()
         else:
             writer.cancel()
@@ -281,3 +283,10 @@ def _work(storage, indexname, tasks, results, reference, prepare, options, paren
         results.put(("done", segment, counts))
     except BaseException as e:  # report, so the parent fails fast and discards the generation
         results.put(("error", f"{type(e).__name__}: {e}"))
+    # Leave without freeing a segment's worth of postings and caches object by object
+    # (a few tenths of a second): once the report is in the pipe, the process has no more to do.
+    results.close()
+    results.join_thread()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
