@@ -46,16 +46,17 @@ class ArraysWriter:
         self.offset = 0
 
     def add(self, fieldname: str, btext: bytes, rows: list) -> None:
-        """One term's rows ``[(docnum, weight, value), ...]``, if it is frequent enough."""
-        if len(rows) < self.minimum:
+        """One term's rows (flat: ``[docnum, weight, value, docnum, ...]``), if it is frequent enough."""
+        count = len(rows) // 3
+        if count < self.minimum:
             return
-        ids = np.fromiter((row[0] for row in rows), dtype=_IDS, count=len(rows))
-        weights = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+        ids = np.array(rows[0::3], dtype=_IDS)
+        weights = np.array(rows[1::3], dtype=np.float64)
         whole = weights.max() <= np.iinfo(_COUNTS).max and np.array_equal(weights, np.floor(weights))
         weights = weights.astype(_COUNTS if whole else _FLOATS)
         for part in (ids, weights):
             self.parts.append(part.tobytes())
-        self.table[(fieldname, btext)] = (self.offset, len(rows), weights.dtype.str)
+        self.table[(fieldname, btext)] = (self.offset, count, weights.dtype.str)
         self.offset += ids.nbytes + weights.nbytes
 
     def write(self, storage, segment) -> None:

@@ -17,7 +17,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import chain, groupby
 
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
@@ -34,8 +34,11 @@ from .arrays import ArraysWriter
 # at search time.  Whoosh reads inlined postings back through a ``ListMatcher``.
 INLINE_BELOW = 8
 _TERM_INFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
-Rows = list  # [(docnum, weight, value bytes), ...] of one term, by docnum
-_POSTING_BYTES = 120  # rough memory of one held posting (tuple, list slot), besides its value
+# One term's postings, by docnum, flat: [docnum, weight, value bytes, docnum, weight, ...].
+# Flat rather than a tuple per posting: no object per posting for the collector to
+# scan, and a term's documents, weights and values are three C-level slices.
+Rows = list
+_POSTING_BYTES = 60  # rough memory of one held posting (three list slots, its docnum), besides its value
 _TERM_BYTES = 150  # and of one term (key, dict slot, list)
 _VALUE_BYTES = 40  # a typical encoded positions value (most terms occur once in an item)
 
@@ -61,7 +64,7 @@ class TermPool:
             if held is None:
                 held = terms[btext] = []
                 size += _TERM_BYTES + len(btext)
-            held.append((docnum, weight, vbytes))
+            held += (docnum, weight, vbytes)
             size += _POSTING_BYTES + len(vbytes or b"")
             length += freq
         self._grew(size)
@@ -81,9 +84,9 @@ class TermPool:
                 held = terms[btext] = []
                 size += _TERM_BYTES + len(btext)
             if len(positions) == 1:  # most terms occur once in an item
-                held.append((docnum, 1.0, single[positions[0]]))
+                held += (docnum, 1.0, single[positions[0]])
             else:
-                held.append((docnum, float(len(positions)), encode_positions(positions)))
+                held += (docnum, float(len(positions)), encode_positions(positions))
         self._grew(size)
         return postings.length
 
@@ -126,13 +129,13 @@ class TermPool:
         sources = [_read_run(run) for run in self.runs] + [self._held()]
         merged = heapq.merge(*sources, key=lambda entry: entry[0])
         for (fieldname, btext), parts in groupby(merged, key=lambda entry: entry[0]):
-            yield fieldname, btext, [row for _, part in parts for row in part]
+            yield fieldname, btext, list(chain.from_iterable(part for _, part in parts))
 
     def iter_postings(self) -> Iterator[tuple]:
         """Whoosh's posting tuples, in order (for code that reads a pool generically)."""
         for fieldname, btext, rows in self.terms():
-            for docnum, weight, vbytes in rows:
-                yield fieldname, btext, docnum, weight, vbytes
+            for i in range(0, len(rows), 3):
+                yield fieldname, btext, *rows[i:i + 3]
 
     def cleanup(self) -> None:
         for run in self.runs:
@@ -168,7 +171,7 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool, arrays: ArraysWr
             postwriter = fieldwriter._postwriter
             field_lengths = lengths.of(name) if lengths else None
             prefix = pack_ushort(fieldwriter._fieldid)
-        if len(rows) < INLINE_BELOW:
+        if len(rows) < INLINE_BELOW * 3:
             table.add(prefix + btext, _inlined_info(rows, field_lengths))
             continue
         if arrays is not None:
@@ -220,19 +223,18 @@ class _TermTable:
 def _inlined_info(rows: Rows, field_lengths: list[int] | None) -> bytes:
     """A rare term's term-table entry with its postings inside: the bytes ``W3TermInfo.to_bytes``
     makes for an inlined term, packed without building the object (a third of the segment write)."""
-    if len(rows) == 1:  # most terms: one item
-        docnum, weight, value = rows[0]
+    if len(rows) == 3:  # most terms: one item
+        docnum, weight, value = rows
         known = field_lengths[docnum] if field_lengths else 0
         byte = length_to_byte(known) if known else 0
         return _TERM_INFO.pack(True, weight, 1, byte, byte, max(0, weight), docnum, docnum) + \
             pickle.dumps(((docnum,), (weight,), (value,) if value else ()), 2)
-    docnums = tuple([row[0] for row in rows])
-    weights = tuple([row[1] for row in rows])
-    known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else ()
-    head = _TERM_INFO.pack(True, sum(weights), len(rows), length_to_byte(min(known)) if known else 0,
+    docnums, weights = tuple(rows[0::3]), tuple(rows[1::3])
+    known = [n for n in map(field_lengths.__getitem__, docnums) if n] if field_lengths else ()
+    head = _TERM_INFO.pack(True, sum(weights), len(docnums), length_to_byte(min(known)) if known else 0,
                            length_to_byte(max(known) if known else 0), max(0, max(weights)),
                            docnums[0], docnums[-1])
-    return head + pickle.dumps((docnums, weights, tuple([row[2] for row in rows if row[2]])), 2)
+    return head + pickle.dumps((docnums, weights, tuple(filter(None, rows[2::3]))), 2)
 
 
 def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> None:
@@ -241,17 +243,16 @@ def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> Non
     Every full block but the last is written here; the last stays buffered for
     ``finish_postings`` to write (the term has too many postings to be inlined).
     """
-    limit = postwriter._blocklimit
-    for start in range(0, len(rows), limit):
+    step = postwriter._blocklimit * 3
+    for start in range(0, len(rows), step):
         if start:
             postwriter._write_block()
-        chunk = rows[start:start + limit]
-        docnums = [row[0] for row in chunk]
-        weights = [row[1] for row in chunk]
+        chunk = rows[start:start + step]
+        docnums, weights = chunk[0::3], chunk[1::3]
         postwriter._ids = array("I", docnums)
         postwriter._weights = array("f", weights)
-        postwriter._values = [row[2] for row in chunk if row[2]]
+        postwriter._values = list(filter(None, chunk[2::3]))
         postwriter._maxweight = max(0, max(weights))
-        known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else ()
+        known = [n for n in map(field_lengths.__getitem__, docnums) if n] if field_lengths else ()
         postwriter._minlength = min(known) if known else None
         postwriter._maxlength = max(known) if known else 0
