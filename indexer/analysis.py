@@ -145,9 +145,11 @@ def dictionary_lemmas(word: str) -> tuple[str, ...]:
     return tuple(sorted(lemma for lemma in lemmas if lemma))
 
 
-@lru_cache(maxsize=200_000)
 def terms_pl(word: str) -> tuple[str, ...]:
-    """The index terms of one Polish word as written: its lemmas, else its guarded Stempel stem."""
+    """The index terms of one Polish word as written: its lemmas, else its guarded Stempel stem.
+
+    Not cached itself: both halves are, and so are the indexer's token plans.
+    """
     return dictionary_lemmas(word) or terms_stempel(word)
 
 
@@ -158,15 +160,13 @@ def _snowball_en():
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
 def stem_en(word: str) -> str:
-    """Porter2 (Snowball English) stem of one lowercase word."""
+    """Porter2 (Snowball English) stem of one lowercase word (PyStemmer keeps its own cache)."""
     if len(word) < MIN_STEM_LENGTH or not word.isalpha():
         return word
     return _snowball_en().stemWord(word)
 
 
-@lru_cache(maxsize=200_000)
 def terms_en(word: str) -> tuple[str, ...]:
     """The index term of one English word as written."""
     return (stem_en(word.lower()),)
@@ -396,8 +396,7 @@ def _fused(lang: str):
     return stopwords(), termsfn, options.get("possessive", False), options.get("folded", False)
 
 
-@lru_cache(maxsize=300_000)
-def token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+def _token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
     """What one token becomes: per part, its lowercase word (None if a stopword) and its terms.
 
     The index-time twin of ``build_analyzer(lang)``: the same parts of
@@ -424,6 +423,9 @@ def token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...]
         keyword = len(part) > 1 and part.isupper()
         plan.append((word, (word,) if termsfn is None or keyword else termsfn(part)))
     return tuple(plan)
+
+
+token_plan = lru_cache(maxsize=300_000)(_token_plan)
 
 
 class _SinglePosition(dict):
@@ -453,7 +455,7 @@ class _Slots(dict):
         self.lang = lang
 
     def __missing__(self, token: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-        plan = token_plan(self.lang, token)
+        plan = _token_plan(self.lang, token)  # uncached: the slot is what is kept
         slot = (tuple(terms for word, terms in plan if word is not None),
                 tuple(word for word, _ in plan if word is not None and word.isalpha()))
         if len(self) < self.LIMIT:
