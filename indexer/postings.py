@@ -32,7 +32,7 @@ from .arrays import ArraysWriter
 # default (its codec's inlinelimit=1, and its inlining path calls a misnamed method)
 # writes each a block of its own: a pickle, a zlib stream, a header, and a seek per term
 # at search time.  Whoosh reads inlined postings back through a ``ListMatcher``.
-INLINE_BELOW = 8
+INLINE_BELOW = 32
 _TERM_INFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, first/last id
 # One term's postings, by docnum, flat: [docnum, weight, value bytes, docnum, weight, ...].
 # Flat rather than a tuple per posting: no object per posting for the collector to
