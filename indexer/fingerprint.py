@@ -36,7 +36,8 @@ def simhash_tokens(tokens: list[str]) -> int:
     if len(tokens) < SHINGLE:
         tokens = [*tokens, *[""] * (SHINGLE - len(tokens))]
     words = np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-    shingles = np.unique(_mix(words[:-1] * _GOLDEN + words[1:]))  # SHINGLE == 2; overflow wraps
+    shingles = np.sort(_mix(words[:-1] * _GOLDEN + words[1:]))  # SHINGLE == 2; overflow wraps
+    shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]  # each distinct once
     bits = np.unpackbits(shingles.view(np.uint8).reshape(-1, 8), axis=1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(shingles)
     return int(np.packbits(votes > 0).view(">u8")[0])
