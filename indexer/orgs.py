@@ -119,9 +119,17 @@ def _inflected_match(text_tok: str, name_tok: str) -> bool:
         return True
     if min(len(text_tok), len(name_tok)) <= 3:  # "ds", "w", "of", "ue": exact or word+ending
         return len(name_tok) == 3 and text_tok.startswith(name_tok) and text_tok[3:] in _ENDINGS
-    prefix = len(os.path.commonprefix([text_tok, name_tok]))
+    prefix = _common_prefix(text_tok, name_tok)
     # the name word less its own ending (Rad-a, Uni-a, Związ-ek), plus another ending
     return prefix >= 3 and name_tok[prefix:] in _NAME_ENDINGS and text_tok[prefix:] in _ENDINGS
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters two words share (os.path.commonprefix is slower on a pair)."""
+    n, i = min(len(a), len(b)), 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
 
 
 @dataclass
