@@ -16,6 +16,7 @@ import heapq
 import pickle
 import tempfile
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
 
@@ -39,7 +40,7 @@ _TERM_INFO = W3TermInfo._struct  # flags, weight, df, min/max length bytes, max 
 # scan, and a term's documents, weights and values are three C-level slices.
 Rows = list
 _POSTING_BYTES = 60  # rough memory of one held posting (three list slots, its docnum), besides its value
-_TERM_BYTES = 150  # and of one term (key, dict slot, list)
+_TERM_BYTES = 160  # and of one term (key of a typical length, dict slot, list)
 _VALUE_BYTES = 40  # a typical encoded positions value (most terms occur once in an item)
 
 
@@ -57,7 +58,7 @@ class TermPool:
         """File one document's analyzed field (``(term, freq, weight, value)`` rows); its length."""
         terms = self.fields.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = {}
+            terms = self.fields[fieldname] = defaultdict(list)
         length = size = 0
         for btext, freq, weight, vbytes in rows:
             held = terms.get(btext)
@@ -74,20 +75,15 @@ class TermPool:
         """File one document's pre-analyzed field (``analysis.Postings``), encoding as it goes; its length."""
         terms = self.fields.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = {}
-        size = len(postings.terms) * (_POSTING_BYTES + _VALUE_BYTES)
-        single = SINGLE_POSITION
+            terms = self.fields[fieldname] = defaultdict(list)
+        before, single = len(terms), SINGLE_POSITION
         for term, positions in postings.terms.items():
-            btext = term.encode("utf-8")
-            held = terms.get(btext)
-            if held is None:
-                held = terms[btext] = []
-                size += _TERM_BYTES + len(btext)
+            held = terms[term.encode("utf-8")]
             if len(positions) == 1:  # most terms occur once in an item
                 held += (docnum, 1.0, single[positions[0]])
             else:
                 held += (docnum, float(len(positions)), encode_positions(positions))
-        self._grew(size)
+        self._grew(len(postings.terms) * (_POSTING_BYTES + _VALUE_BYTES) + (len(terms) - before) * _TERM_BYTES)
         return postings.length
 
     def add(self, item: tuple) -> None:
