@@ -27,6 +27,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import writing
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 
 from .analysis import Postings
 from .arrays import ArraysWriter
@@ -236,8 +238,10 @@ class _Lengths:
     def of(self, fieldname: str) -> list[int] | None:
         if not self.schema[fieldname].scorable:  # no lengths kept (Whoosh reads 0 for every document)
             return None
-        read = self.reader.doc_field_length
-        return [read(d, fieldname, 0) for d in range(self.reader.doc_count_all())]
+        column = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # one read, not one per item
+        if column is None:
+            return [0] * self.reader.doc_count_all()
+        return list(map(byte_to_length, column))
 
     def close(self) -> None:
         self.reader.close()
