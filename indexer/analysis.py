@@ -23,7 +23,7 @@ import threading
 from collections import defaultdict
 from functools import cache, lru_cache
 from importlib import resources
-from operator import itemgetter
+from operator import itemgetter, sub
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -382,7 +382,7 @@ def encode_positions(positions: list[int]) -> bytes:
     """One posting's value in Whoosh's ``Positions`` format: the count, then the pickled deltas."""
     if len(positions) == 1:  # most terms occur once in an item
         return SINGLE_POSITION[positions[0]]
-    deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
+    deltas = [positions[0], *map(sub, positions[1:], positions)]
     return pack_uint(len(positions)) + pickle.dumps(deltas, 2)
 
 
