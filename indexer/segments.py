@@ -287,8 +287,8 @@ def _work(storage, indexname, tasks, results, reference, prepare, options, paren
         if added:
             writer.pool.exiting = True
             segment = writer._finalize_segment()
-        else:
-            writer.cancel()
+        else:  # no batch came this way (a small source): close, leaving the shared temp folder alone
+            writer._close_segment()  # its empty segment's files go at the commit (no TOC names them)
             segment = None
         results.put(("done", segment, counts))
     except BaseException as e:  # report, so the parent fails fast and discards the generation

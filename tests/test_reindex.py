@@ -97,6 +97,18 @@ def test_shared_corpus_in_two_processes(tmp_path: Path):
     assert stats["languages"]["en"] >= 21500 and stats["languages"]["other"] >= 395
 
 
+def test_two_workers_on_a_source_smaller_than_a_batch(tmp_path: Path):
+    """One worker gets every item and the other none: the idle one must not take the shared temporary
+    folder with it (it used to cancel its writer, which deleted the folder under the busy one)."""
+    for attempt in range(3):
+        index = tmp_path / f"index{attempt}"
+        summary = reindex([SAMPLE], index, jobs=2, full=True)
+        assert summary.documents == summary.added > 0 and not summary.failed
+        ix = open_index(index)
+        assert ix.doc_count() == summary.documents
+        assert sorted(p.name for p in index.rglob("*.tmp")) == []
+
+
 @pytest.mark.parametrize("full", [True, False])
 def test_every_problem_is_reported_through_two_workers(tmp_path: Path, full: bool):
     """Many broken lines among good ones, through --jobs 2: each one reported once, the rest indexed."""
