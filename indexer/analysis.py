@@ -21,7 +21,7 @@ import pickle
 import re
 import threading
 from collections import defaultdict
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from operator import itemgetter, sub
 
@@ -36,6 +36,8 @@ from whoosh.fields import TEXT
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
+
+from .memo import Memo
 
 # Words with inner hyphens or apostrophes match as one token ("inter-agency",
 # "ONZ-u", "O'Brien"); ``HyphenPartsFilter`` then indexes hyphenated ones as their parts.
@@ -428,42 +430,23 @@ def _token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...
 token_plan = lru_cache(maxsize=300_000)(_token_plan)
 
 
-class _SinglePosition(dict):
-    """position -> the encoded value of a term found once, at that position (made on first use)."""
-
-    def __missing__(self, pos: int) -> bytes:
-        value = pack_uint(1) + pickle.dumps([pos], 2)
-        if pos < 100_000:
-            self[pos] = value
-        return value
+def _single_position(pos: int) -> bytes:
+    return pack_uint(1) + pickle.dumps([pos], 2)
 
 
-SINGLE_POSITION = _SinglePosition()
+# position -> the encoded value of a term found once in a field, at that position
+SINGLE_POSITION = Memo(_single_position, 100_000)
 
 
-class _Slots(dict):
-    """token -> what it puts into a field once the field has a first word: the terms of each
-    kept part, one position each (a stopword part takes none), and its surface words.
-
-    Per language, from ``token_plan``; a plain dict look-up per token, made on first sight.
-    """
-
-    LIMIT = 300_000
-
-    def __init__(self, lang: str):
-        super().__init__()
-        self.lang = lang
-
-    def __missing__(self, token: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-        plan = _token_plan(self.lang, token)  # uncached: the slot is what is kept
-        slot = (tuple(terms for word, terms in plan if word is not None),
-                tuple(word for word, _ in plan if word is not None and word.isalpha()))
-        if len(self) < self.LIMIT:
-            self[token] = slot
-        return slot
+def _slot(lang: str, token: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """What ``token`` puts into a field once the field has a first word: the terms of each
+    kept part, one position each (a stopword part takes none), and its surface words."""
+    plan = _token_plan(lang, token)  # uncached: the slot is what is kept
+    return (tuple(terms for word, terms in plan if word is not None),
+            tuple(word for word, _ in plan if word is not None and word.isalpha()))
 
 
-_SLOTS = {lang: _Slots(lang) for lang in _LANGUAGES}
+_SLOTS = {lang: Memo(partial(_slot, lang), 300_000) for lang in _LANGUAGES}
 _WORDS = itemgetter(1)  # a slot's surface words
 
 

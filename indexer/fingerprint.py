@@ -19,6 +19,7 @@ import re
 import numpy as np
 
 from .analysis import TOKEN_PATTERN, fold
+from .memo import Memo
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 SHINGLE = 2  # on the bundled sample: its reprint pair 8 bits apart, every other pair 14+
@@ -43,19 +44,12 @@ def simhash_tokens(tokens: list[str]) -> int:
     return int(np.packbits(votes > 0).view(">u8")[0])
 
 
-class _WordHashes(dict):
-    """token -> its 64-bit hash (case and diacritics ignored), made on first sight; bounded."""
-
-    LIMIT = 1 << 19
-
-    def __missing__(self, token: str) -> int:
-        value = int.from_bytes(hashlib.blake2b(fold(token.lower()).encode(), digest_size=8).digest(), "little")
-        if len(self) < self.LIMIT:
-            self[token] = value
-        return value
+def _word_hash(token: str) -> int:
+    """The token's 64-bit hash, case and diacritics ignored."""
+    return int.from_bytes(hashlib.blake2b(fold(token.lower()).encode(), digest_size=8).digest(), "little")
 
 
-_WORD_HASHES = _WordHashes()
+_WORD_HASHES = Memo(_word_hash, 1 << 19)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

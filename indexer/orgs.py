@@ -23,6 +23,7 @@ from itertools import compress, count
 from pathlib import Path
 
 from .analysis import fold
+from .memo import Memo
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
 _WORD = re.Match.group  # a match's text, mapped over matches at C speed
@@ -148,12 +149,13 @@ class Registry:
     _acronyms: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _acronyms_upper: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _heads: set[str] = field(default_factory=set, repr=False)  # first words of acronyms
-    _first: dict[str, _Openings] = field(default_factory=dict, repr=False)
-    _openers: _Openers = field(init=False, repr=False)  # word -> can a name or an acronym start with it
+    _first: Memo = field(init=False, repr=False)  # folded word -> the name patterns it can open
+    _openers: Memo = field(init=False, repr=False)  # word as written -> can a name or an acronym start with it
     _families: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._openers = _Openers(self._starts_something)
+        self._first = Memo(self._openings, 500_000)  # words repeat
+        self._openers = Memo(self._starts_something, 500_000)
         for org in self.orgs.values():
             for name in {*org.en, *org.pl}:
                 words = tuple(_norm(t) for t in _TOKEN.findall(name))
@@ -250,24 +252,19 @@ class Registry:
     def _starts_something(self, word: str) -> bool:
         """Can a name or an acronym begin with this word as written?  (Asked once per distinct word.)"""
         norm = fold(word.lower())
-        if norm[:3] in self._names and self._starting_with(norm):
+        if norm[:3] in self._names and self._first[norm]:
             return True
         if "-" in word or "'" in word or "’" in word:  # ONZ-u, OSCE's
             word = acronym_base(word)
         return word in self._heads
 
-    def _starting_with(self, word: str) -> _Openings:
-        """Name patterns whose first word ``word`` can be a form of (cached: words repeat)."""
-        found = self._first.get(word)
-        if found is None:
-            found = _Openings(p for p in self._names.get(word[:3], ()) if _inflected_match(word, p.words[0]))
-            if len(self._first) < 500_000:
-                self._first[word] = found
-        return found
+    def _openings(self, word: str) -> _Openings:
+        """Name patterns whose first word ``word`` (folded) can be a form of."""
+        return _Openings(p for p in self._names.get(word[:3], ()) if _inflected_match(word, p.words[0]))
 
     def _match_at(self, tokens, normalized, i, acronyms, any_case=False) -> tuple[int, str, bool]:
         best = (0, "", False)
-        opening = self._starting_with(normalized[i])
+        opening = self._first[normalized[i]]
         if opening.longer and i + 1 < len(tokens):
             for pattern in opening.longer.get(normalized[i + 1][:3], ()):
                 n = len(pattern.words)
@@ -327,22 +324,6 @@ class _Openings:
 
     def __bool__(self) -> bool:
         return bool(self.single or self.longer)
-
-
-class _Openers(dict):
-    """word -> bool, computed on first look-up and kept (words repeat; bounded)."""
-
-    LIMIT = 500_000
-
-    def __init__(self, decide):
-        super().__init__()
-        self.decide = decide
-
-    def __missing__(self, word: str) -> bool:
-        value = self.decide(word)
-        if len(self) < self.LIMIT:
-            self[word] = value
-        return value
 
 
 class _Tokens:
