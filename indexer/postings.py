@@ -47,6 +47,8 @@ _VALUE_BYTES = 40  # a typical encoded positions value (most terms occur once in
 class TermPool:
     """Postings by field and term, within a memory limit (sorted runs spill to a temporary file)."""
 
+    exiting = False  # set in a process that exits after this segment: the OS takes the postings back at once
+
     def __init__(self, limitmb: int = 256, tempdir: str | None = None):
         self.limit = limitmb * 1024 * 1024
         self.tempdir = tempdir
@@ -139,8 +141,6 @@ class TermPool:
         self.runs = []
         if not self.exiting:
             self.fields = {}
-
-    exiting = False  # set in a process that exits after this segment: the OS takes the postings back at once
 
 
 def _read_run(run) -> Iterator[tuple[tuple[str, bytes], Rows]]:

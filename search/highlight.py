@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from indexer.analysis import TOKEN_PATTERN, token_plan
+from indexer.schema import field_lang
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 8_000
@@ -29,7 +30,7 @@ def _word_terms(lang: str, word: str) -> tuple[tuple[str, int, int], ...]:
     From the indexer's own per-token plan (``token_plan``: the chain's terms,
     cached per token), not a run of the analyzer chain per word.
     """
-    lang = lang if lang in ("pl", "en") else "xx"  # the index's field languages
+    lang = field_lang(lang)  # the index's field languages
     found, start = [], 0
     for part, (word_form, terms) in zip(word.split("-"), token_plan(lang, word), strict=True):
         if word_form is not None:
