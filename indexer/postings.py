@@ -15,12 +15,14 @@ from __future__ import annotations
 import heapq
 import pickle
 import tempfile
+import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
+from operator import sub
 
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -42,6 +44,12 @@ Rows = list
 _POSTING_BYTES = 60  # rough memory of one held posting (three list slots, its docnum), besides its value
 _TERM_BYTES = 160  # and of one term (key of a typical length, dict slot, list)
 _VALUE_BYTES = 40  # a typical encoded positions value (most terms occur once in an item)
+# The pickles of a term-table entry and of a block.  Whoosh writes protocol 2, which has
+# no bytes type: each posting's value (its positions, bytes) goes through
+# ``_codecs.encode(str, "latin1")``, four times slower to write and to read and twice the
+# size.  Protocol 3 stores bytes as they are (no frame header, unlike 4); Whoosh reads
+# both with ``pickle.loads``.
+PICKLE_PROTOCOL = 3
 
 
 class TermPool:
@@ -224,25 +232,23 @@ def _inlined_info(rows: Rows, field_lengths: list[int] | None) -> bytes:
         known = field_lengths[docnum] if field_lengths else 0
         byte = length_to_byte(known) if known else 0
         return _TERM_INFO.pack(True, weight, 1, byte, byte, max(0, weight), docnum, docnum) + \
-            pickle.dumps(((docnum,), (weight,), (value,) if value else ()), 2)
+            pickle.dumps(((docnum,), (weight,), (value,) if value else ()), PICKLE_PROTOCOL)
     docnums, weights = tuple(rows[0::3]), tuple(rows[1::3])
     known = [n for n in map(field_lengths.__getitem__, docnums) if n] if field_lengths else ()
     head = _TERM_INFO.pack(True, sum(weights), len(docnums), length_to_byte(min(known)) if known else 0,
                            length_to_byte(max(known) if known else 0), max(0, max(weights)),
                            docnums[0], docnums[-1])
-    return head + pickle.dumps((docnums, weights, tuple(filter(None, rows[2::3]))), 2)
+    return head + pickle.dumps((docnums, weights, tuple(filter(None, rows[2::3]))), PICKLE_PROTOCOL)
 
 
 def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> None:
-    """Put a term's rows into the postings writer's block buffer as its ``add_posting`` would.
+    """Write a term's rows as the postings writer's blocks, its last block included.
 
-    Every full block but the last is written here; the last stays buffered for
-    ``finish_postings`` to write (the term has too many postings to be inlined).
+    The writer's buffer is left empty, so ``finish_postings`` only records the
+    term's extent (the term has too many postings to be inlined).
     """
     step = postwriter._blocklimit * 3
     for start in range(0, len(rows), step):
-        if start:
-            postwriter._write_block()
         chunk = rows[start:start + step]
         docnums, weights = chunk[0::3], chunk[1::3]
         postwriter._ids = array("I", docnums)
@@ -252,3 +258,29 @@ def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> Non
         known = [n for n in map(field_lengths.__getitem__, docnums) if n] if field_lengths else ()
         postwriter._minlength = min(known) if known else None
         postwriter._maxlength = max(known) if known else 0
+        _write_block(postwriter, [docnums[0], *map(sub, docnums[1:], docnums)], start + step >= len(rows))
+
+
+def _write_block(postwriter, deltas: list[int], last: bool) -> None:
+    """Whoosh's ``W3PostingsWriter._write_block`` for the buffered block, with ``PICKLE_PROTOCOL``
+    and the document deltas already made.  (Whoosh also compresses pickles under 20 bytes:
+    its test for them is overwritten a line later.)"""
+    postfile = postwriter._postfile
+    if not postwriter._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    postwriter._terminfo.add_block(postwriter)
+    data = (tuple(deltas), postwriter._mini_weights(), postwriter._mini_values())
+    databytes = pickle.dumps(data, PICKLE_PROTOCOL)
+    comp = postwriter._compression
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    ids = postwriter._ids
+    infobytes = pickle.dumps((len(ids), ids[-1], postwriter._maxweight, comp,
+                              length_to_byte(postwriter._minlength), length_to_byte(postwriter._maxlength)),
+                             PICKLE_PROTOCOL)
+    size = len(infobytes) + len(databytes)
+    postfile.write_int(-size if last else size)  # a negative length marks the term's last block
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    postwriter._blockcount += 1
+    postwriter._new_block()
