@@ -46,6 +46,7 @@ POLL_SECONDS = 1.0  # a worker checks this often that its parent is alive
 # allocations (each run scanned all young objects: 0.2 s of a worker's time).
 COLLECT_EVERY = 50  # batches
 ROWS_KEPT = 100_000  # analyzed values of repeating filter fields kept per segment writer
+_BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]  # a field length as its length column keeps it
 
 
 def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
@@ -238,10 +239,14 @@ class _Lengths:
     def of(self, fieldname: str) -> list[int] | None:
         if not self.schema[fieldname].scorable:  # no lengths kept (Whoosh reads 0 for every document)
             return None
-        column = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # one read, not one per item
+        documents = self.reader.doc_count_all()
+        column = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is None:
-            return [0] * self.reader.doc_count_all()
-        return list(map(byte_to_length, column))
+            return [0] * documents
+        # One byte per document up to the last with a length (the column's reader would
+        # read, seek and unpack them one by one); the documents after it have none.
+        written = column._dbfile.get(column._basepos, column._count)
+        return [*map(_BYTE_LENGTHS.__getitem__, written), *[0] * (documents - len(written))]
 
     def close(self) -> None:
         self.reader.close()
