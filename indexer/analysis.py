@@ -161,7 +161,8 @@ def _snowball_en():
 
     # Its own word cache off: stemming a word in C takes 0.3 µs, and the cache (10,000
     # words by default) is purged over and over by a corpus's 30,000+ distinct words,
-    # which made a stem cost 1 to 5 µs.  The indexer's token memo and the query side's
+    # which made a stem cost 1 to 5 µs in a micro-benchmark (a whole indexing worker
+    # gains too little to measure).  The indexer's token memo and the query side's
     # token plans keep what repeats.
     return Stemmer.Stemmer("english", 0)
 

@@ -263,8 +263,8 @@ def _fill_blocks(postwriter, rows: Rows, field_lengths: list[int] | None) -> Non
 
 def _write_block(postwriter, deltas: list[int], last: bool) -> None:
     """Whoosh's ``W3PostingsWriter._write_block`` for the buffered block, with ``PICKLE_PROTOCOL``
-    and the document deltas already made.  (Whoosh also compresses pickles under 20 bytes:
-    its test for them is overwritten a line later.)"""
+    and the document deltas already made.  Like Whoosh's, it compresses even the smallest
+    pickles (Whoosh's test for those under 20 bytes is overwritten a line later)."""
     postfile = postwriter._postfile
     if not postwriter._blockcount:
         postfile.write(WHOOSH3_HEADER_MAGIC)
