@@ -385,12 +385,16 @@ class Postings:
         return isinstance(other, Postings) and self.terms == other.terms
 
 
+def deltas(numbers) -> list[int]:
+    """An ascending sequence as Whoosh stores it: the first number, then each one's step from the last."""
+    return [numbers[0], *map(sub, numbers[1:], numbers)]
+
+
 def encode_positions(positions: list[int]) -> bytes:
     """One posting's value in Whoosh's ``Positions`` format: the count, then the pickled deltas."""
     if len(positions) == 1:  # most terms occur once in an item
         return SINGLE_POSITION[positions[0]]
-    deltas = [positions[0], *map(sub, positions[1:], positions)]
-    return pack_uint(len(positions)) + pickle.dumps(deltas, 2)
+    return pack_uint(len(positions)) + pickle.dumps(deltas(positions), 2)
 
 
 _TOKEN = re.compile(TOKEN_PATTERN)
