@@ -32,9 +32,9 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
 from indexer import reindex
-from indexer.extract import warm_up
-from indexer.readers import read_file, walk
-from indexer.records import Record
+from indexer.extract.item import warm_up
+from indexer.sources.readers import read_file, walk
+from indexer.sources.records import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 

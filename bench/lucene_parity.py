@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer.analysis import analyzer_for, encode_terms, stempel_analyzer  # noqa: E402
-from indexer.mapping import ANALYSIS  # noqa: E402
+from indexer.opensearch.mapping import ANALYSIS  # noqa: E402
 from tests.lucene import LuceneChain, compare  # noqa: E402
 from tests.test_lucene_parity import (  # noqa: E402
     STEMPEL_ANALYSIS,

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.extract import extract  # noqa: E402
-from indexer.records import Record  # noqa: E402
+from indexer.extract.item import extract  # noqa: E402
+from indexer.sources.records import Record  # noqa: E402
 
 CORPORA = ("pl-news-bsnlp", "en-news-reuters21578")
 JUDGED = ROOT / "bench" / "orgs_judged.tsv"

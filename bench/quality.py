@@ -30,7 +30,7 @@ from whoosh.qparser import OrGroup, QueryParser
 
 from indexer import extract, registry, reindex
 from indexer.analysis import build_analyzer, polish_analyzer, polish_stopwords, stempel_analyzer
-from indexer.records import Record
+from indexer.sources.records import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))

@@ -10,7 +10,7 @@ parameters (what ``/api/search`` serves).
 
     python bench/tune_scifact.py [--shared ../shared]
 
-The chosen values live in ``indexer/schema.py`` (BM25_K1, BM25_B),
+The chosen values live in ``indexer/fields.py`` (BM25_K1, BM25_B),
 ``search/query.py`` (FIELD_BOOSTS) and ``search/matching.py`` (LONG_QUERY,
 SHARE); this script does not edit them.
 """
@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from quality import ndcg_at, rows  # noqa: E402
 
 from indexer import reindex  # noqa: E402
-from search import SearchRequest, SearchService, docsets, matching, query  # noqa: E402
+from search import SearchRequest, SearchService, matching, query  # noqa: E402
+from search.whoosh import docsets  # noqa: E402
 
 
 def training_claims(base: Path) -> dict[str, tuple[str, set[str]]]:

@@ -1,24 +1,33 @@
-"""prasa's indexer: read press items, extract their fields, build the Whoosh index.
+"""prasa's indexer: read press items, extract their fields, build the index.
 
-The public face: what the CLI, the search side and the tests use.
+The package is cut by concern: ``sources/`` reads files into records,
+``extract/`` turns a record into an ``Item``, ``analysis.py`` is the Polish and
+English analysis every backend and the query side share, ``pipeline.py`` is the
+reindex loop every backend runs, and ``whoosh/`` and ``opensearch/`` are the two
+backends' storage.  This face holds what the CLI, the search side and the tests use.
 """
 
 from .analysis import analyze
 from .backends import BACKENDS, index_label, reindex_into, selected_backend
-from .build import reindex
-from .extract import extract
+from .errors import IndexBusy, IndexMissing
+from .extract import ExtractError, Mention, Organization, Registry, extract, registry
 from .items import Item
-from .orgs import Organization, Registry, registry
 from .pipeline import Summary, prepare_items
-from .readers import read_file
-from .records import Problem
-from .schema import build_schema, item_from_stored
-from .store import IndexBusy, IndexMissing, default_index_dir, open_index, read_last_reindex
-from .vocab import Vocabulary
+from .sources import Problem, read_file
+from .watch import watch
+from .whoosh import (
+    Vocabulary,
+    build_schema,
+    default_index_dir,
+    item_from_stored,
+    open_index,
+    read_last_reindex,
+    reindex,
+)
 
 __all__ = [
-    "BACKENDS", "Item", "Organization", "Vocabulary", "Problem", "Registry", "Summary", "IndexBusy", "IndexMissing",
-    "analyze", "build_schema", "default_index_dir", "extract", "item_from_stored",
-    "open_index", "prepare_items", "read_file", "read_last_reindex", "registry", "reindex",
-    "index_label", "reindex_into", "selected_backend",
+    "BACKENDS", "ExtractError", "IndexBusy", "IndexMissing", "Item", "Mention", "Organization", "Problem",
+    "Registry", "Summary", "Vocabulary", "analyze", "build_schema", "default_index_dir", "extract",
+    "index_label", "item_from_stored", "open_index", "prepare_items", "read_file", "read_last_reindex",
+    "registry", "reindex", "reindex_into", "selected_backend", "watch",
 ]

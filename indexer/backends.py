@@ -18,13 +18,13 @@ BACKENDS = ("whoosh", "opensearch")
 
 
 def _whoosh(index_dir: Path) -> Backend:
-    from .build import WhooshBackend
+    from .whoosh import WhooshBackend
 
     return WhooshBackend(index_dir)
 
 
 def _cluster(index_dir: Path) -> Backend:
-    from .cluster import ClusterBackend, ClusterConfig
+    from .opensearch import ClusterBackend, ClusterConfig
 
     return ClusterBackend(ClusterConfig.from_env())
 

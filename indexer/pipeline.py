@@ -25,8 +25,7 @@ from typing import Protocol
 
 from .extract import ExtractError, extract
 from .items import Item
-from .readers import read_file, walk
-from .records import Problem, Record
+from .sources import Problem, Record, read_file, walk
 
 BATCH = 250  # records per task sent to an extraction process
 Progress = Callable[[int], None] | None

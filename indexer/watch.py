@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .backends import reindex_into
 from .pipeline import Summary
-from .readers import sniff
+from .sources import sniff
 
 DEBOUNCE_SECONDS = 1.0
 CHANGES = {"created", "modified", "deleted", "moved"}

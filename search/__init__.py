@@ -20,11 +20,12 @@ from .request import (
     SearchRequest,
     parse_day,
 )
-from .service import BaseService, SearchResult, SearchService
+from .service import BaseService, SearchResult
+from .whoosh import SearchService
 
 
 def _cluster_service(index: str | Path | None) -> BaseService:
-    from .cluster import ClusterService
+    from .opensearch import ClusterService
 
     return ClusterService()
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from indexer.analysis import TOKEN_PATTERN, token_plan
-from indexer.schema import field_lang
+from indexer.fields import field_lang
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 8_000

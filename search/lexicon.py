@@ -1,7 +1,7 @@
 """The surface words of an index generation, for the query side.
 
 Built once per generation from the indexer's ``vocab.json`` (see
-``indexer/vocab.py``).  It answers three questions the stemmed index cannot:
+``indexer/whoosh/vocab.py``).  It answers three questions the stemmed index cannot:
 
 - which written forms a diacritic-free word stands for ("ludzmi" -> "ludźmi",
   "lodz" -> "łódź"), so queries work with or without Polish letters;

@@ -26,12 +26,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh import query as wq
 
-from .docsets import Matcher, Scored, gathered, scores_at
 from .query import FIELD_LANG
+
+if TYPE_CHECKING:  # the Whoosh backend's result type; a cluster's Matched carries none
+    from .whoosh.docsets import Scored
 
 STRICT = re.compile(r"\bAND\b|(?:^|\s)\+\S")  # an explicit AND or +word: every word, as typed
 ENOUGH = 10  # all-words items below this (a page) and the rest follows
@@ -79,43 +81,6 @@ def word_clauses(q: wq.Query) -> tuple[list[wq.Query], list[wq.Query]]:
     clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
     words = [c for c in clauses if is_word(c)]
     return [c for c in words if not is_stopword(c)], [c for c in words if is_stopword(c)]
-
-
-def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
-    """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words).
-
-    A stopword of one language (``II``, ``ten``, ``w``) neither counts as a word nor is
-    required; it adds its score where it matches.
-    """
-    clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
-    words, stopwords = word_clauses(q)
-    n = len(words)
-    if strict or n <= 1:
-        scored = matcher.match(q)
-        return Matched(scored, len(scored.docs), n, False)
-    unique, inverse, weights = gathered([matcher.match(c) for c in words])
-    counts = np.bincount(inverse, minlength=len(unique))
-    scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
-    for clause in stopwords:  # optional, scored
-        scores = scores + scores_at(matcher.match(clause), unique)
-    for clause in (c for c in clauses if not is_word(c)):  # filters: required
-        found = matcher.match(clause)
-        keep = np.isin(unique, found.docs, assume_unique=True)
-        scores = scores + scores_at(found, unique)
-        unique, counts, scores = unique[keep], counts[keep], scores[keep]
-    for clause in (s.query for s in q.subqueries if isinstance(s, wq.Not)):  # exclusions
-        keep = ~np.isin(unique, matcher.match(clause).docs, assume_unique=True)
-        unique, counts, scores = unique[keep], counts[keep], scores[keep]
-    scores *= q.boost
-    complete = counts == n
-    all_words = int(complete.sum())
-    if n < LONG_QUERY and all_words >= ENOUGH:
-        return Matched(Scored(unique[complete], scores[complete]), all_words, n, False)
-    keep = counts >= minimum_words(n)
-    if n < LONG_QUERY:  # every all-words item above the rest
-        lift = scores[keep & ~complete].max(initial=0.0) + 1.0
-        scores = np.where(complete, scores + lift, scores)
-    return Matched(Scored(unique[keep], scores[keep]), all_words, n, bool((keep & ~complete).any()))
 
 
 def notice(matched: Matched) -> str | None:

@@ -51,7 +51,7 @@ from whoosh.util.times import long_to_datetime
 from indexer import Registry
 from indexer import registry as default_registry
 from indexer.analysis import ENGLISH_STOPWORDS, dictionary_lemmas, plain_analyzer, polish_stopwords
-from indexer.orgs import Mention
+from indexer.extract import Mention
 
 from .bilingual import dictionary
 from .lexicon import Lexicon

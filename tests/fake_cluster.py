@@ -1,6 +1,6 @@
 """An in-memory stand-in for the parts of ``opensearchpy.OpenSearch`` the reindex uses (a test helper).
 
-It stores documents, indices and aliases and answers the calls ``indexer.cluster``
+It stores documents, indices and aliases and answers the calls ``indexer.opensearch.cluster``
 makes, with responses shaped as the OpenSearch REST documentation gives them.
 It does no text analysis and no scoring: searching is the live contract suite's
 job (``tests/test_contract.py``), against a real node.

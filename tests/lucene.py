@@ -3,7 +3,7 @@
 Debian's ``liblucene8-java`` ships Lucene 8 with the analysis-stempel module
 (the code behind Elasticsearch/OpenSearch's ``polish`` analyzer).  ``chain``
 builds, from the analyzer definitions prasa sends to a cluster
-(``indexer.mapping.ANALYSIS``), the same TokenStream a cluster would build, so
+(``indexer.opensearch.mapping.ANALYSIS``), the same TokenStream a cluster would build, so
 the parity tests check the very settings the OpenSearch backend uses.
 
 The JVM runs in a worker process of its own (``spawn``): a JVM inside the

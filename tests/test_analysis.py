@@ -9,7 +9,7 @@ from indexer.analysis import (
     preanalyze_item,
     stem_pl,
 )
-from indexer.schema import build_schema
+from indexer.whoosh.schema import build_schema
 
 from .conftest import EN_SEED, PL_SEED, corpus_rows
 

@@ -85,7 +85,7 @@ def test_the_cluster_request_carries_the_translations_as_one_group():
     import json
 
     from indexer import registry
-    from search.dsl import query_schema, to_dsl
+    from search.opensearch.dsl import query_schema, to_dsl
     from search.query import make_parser, parse_query
 
     parser = make_parser(query_schema(), None, "all")

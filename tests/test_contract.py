@@ -29,8 +29,8 @@ def service(request, sample_service):
     if not OPENSEARCH_URL:
         pytest.skip("no OpenSearch/Elasticsearch node configured: set PRASA_OPENSEARCH_URL to a node "
                     "(no plugin needed) to run this contract against it")
-    from indexer.cluster import ClusterConfig, reindex_cluster
-    from search.cluster import ClusterService
+    from indexer.opensearch.cluster import ClusterConfig, reindex_cluster
+    from search.opensearch.cluster import ClusterService
 
     config = ClusterConfig(url=OPENSEARCH_URL, alias="prasa-contract")
     client = config.client()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer import IndexBusy, reindex
-from indexer.store import current_generation
+from indexer.whoosh.store import current_generation
 from search import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS

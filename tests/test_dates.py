@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.dates import ItemDate, find_date, header_date, month_number, parse_iso
+from indexer.extract.dates import ItemDate, find_date, header_date, month_number, parse_iso
 
 
 @pytest.mark.parametrize("word,month", [

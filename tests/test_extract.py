@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from indexer import extract
-from indexer.datelines import parse_dateline
-from indexer.extract import ExtractError, first_sentence
-from indexer.readers import read_file
-from indexer.records import Record
+from indexer.extract.datelines import parse_dateline
+from indexer.extract.item import ExtractError, first_sentence
+from indexer.sources.readers import read_file
+from indexer.sources.records import Record
 
 from .conftest import EN_SEED, PL_SEED, corpus_rows
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from search import FACETS, SearchRequest
-from search.dsl import aggregations, facets_from_response, selection_filters
 from search.facets import DateFacet, LanguageFacet, SourceFacet
+from search.opensearch.dsl import aggregations, facets_from_response, selection_filters
 from web.openapi import openapi_document
 
 

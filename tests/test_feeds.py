@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from indexer import extract
-from indexer.readers import read_file
-from indexer.records import Problem
+from indexer.sources.readers import read_file
+from indexer.sources.records import Problem
 
 from .conftest import SAMPLE
 

@@ -16,10 +16,10 @@ from whoosh import query as wq
 
 from indexer import Vocabulary, build_schema, registry, reindex
 from indexer.analysis import analyze, dictionary_lemmas, encode_terms, preanalyze
-from indexer.store import ANALYSIS_FILE, AnalysisMismatch, current_generation
+from indexer.whoosh.store import ANALYSIS_FILE, AnalysisMismatch, current_generation
 from search import SearchRequest, SearchService
-from search.dsl import query_schema, to_dsl
 from search.lexicon import Lexicon
+from search.opensearch.dsl import query_schema, to_dsl
 from search.query import make_parser, parse_query
 
 from .conftest import SAMPLE

@@ -1,6 +1,6 @@
 """prasa's analyzers beside Lucene's, token by token (the code behind OpenSearch's analyzers).
 
-The Lucene chains are built from ``indexer.mapping.ANALYSIS``, the analyzer
+The Lucene chains are built from ``indexer.opensearch.mapping.ANALYSIS``, the analyzer
 definitions the OpenSearch backend sends to a cluster, and run in Lucene 8
 (Debian's liblucene8-java, through JPype).  Polish fields hold prasa's own
 terms (``encode_terms``): the cluster's ``prasa_terms`` analyzer must give
@@ -26,7 +26,7 @@ from indexer.analysis import (
     polish_stopwords,
     stempel_analyzer,
 )
-from indexer.mapping import ANALYSIS
+from indexer.opensearch.mapping import ANALYSIS
 
 from .conftest import corpus_rows
 from .lucene import LuceneChain, compare, stempel_raw

@@ -2,9 +2,9 @@
 
 import pytest
 
-from indexer.countries import _adjective_country, country_beside
-from indexer.mentions import org_mentions
-from indexer.orgs import registry
+from indexer.extract.countries import _adjective_country, country_beside
+from indexer.extract.mentions import org_mentions
+from indexer.extract.orgs import registry
 
 
 def tags(body: str, title: str = "", language: str = "en") -> list[str]:

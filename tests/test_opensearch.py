@@ -18,12 +18,24 @@ import pytest
 
 from indexer import IndexBusy, read_file, registry
 from indexer.analysis import analyzer_for
-from indexer.cluster import ClusterConfig, reindex_cluster
-from indexer.mapping import ANALYSIS, MAX_RESULT_WINDOW, index_settings, to_source, unsigned64
+from indexer.opensearch.cluster import ClusterConfig, reindex_cluster
+from indexer.opensearch.mapping import (
+    ANALYSIS,
+    MAX_RESULT_WINDOW,
+    index_settings,
+    to_source,
+    unsigned64,
+)
 from indexer.pipeline import extract_only
 from search import SearchRequest
-from search.cluster import ClusterService
-from search.dsl import aggregations, facets_from_response, query_schema, search_body, to_dsl
+from search.opensearch.cluster import ClusterService
+from search.opensearch.dsl import (
+    aggregations,
+    facets_from_response,
+    query_schema,
+    search_body,
+    to_dsl,
+)
 from search.query import make_parser, parse_query
 
 from .conftest import SAMPLE, SEEDS
@@ -337,7 +349,7 @@ def _stale_lock(cluster: FakeCluster) -> None:
 
 def test_a_stale_lock_is_taken_over_by_exactly_one_of_two_racing_reindexes():
     """Both read the same stale lock; the conditional write lets one through and refuses the other."""
-    from indexer.cluster import _Lock
+    from indexer.opensearch.cluster import _Lock
 
     class Racing(FakeCluster):
         def get(self, index, id, ignore=()):
@@ -359,7 +371,7 @@ def test_a_stale_lock_is_taken_over_by_exactly_one_of_two_racing_reindexes():
 
 
 def test_a_run_whose_lock_was_taken_over_leaves_the_new_holders_lock():
-    from indexer.cluster import _Lock
+    from indexer.opensearch.cluster import _Lock
 
     cluster, config = FakeCluster(), ClusterConfig(url="http://fake:9200")
     _stale_lock(cluster)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from indexer.orgs import load_registry, registry
+from indexer.extract.orgs import load_registry, registry
 
 from .conftest import EN_SEED, PL_SEED
 
@@ -66,7 +66,7 @@ def test_users_extend_the_registry(tmp_path: Path):
 # -- organizations in queries: one parser node per mention ---------------------------------------
 
 def _parsed(text: str, reg=None):
-    from search.dsl import query_schema
+    from search.opensearch.dsl import query_schema
     from search.query import OrgMention, make_parser, parse_query
 
     parser = make_parser(query_schema(), None, "all", reg)
@@ -93,7 +93,7 @@ def test_the_matcher_runs_once_per_query_text():
     reg = load_registry(())
     find = reg.find
     reg.find = lambda text, *a, **k: calls.append(text) or find(text, *a, **k)
-    from search.dsl import query_schema
+    from search.opensearch.dsl import query_schema
     from search.query import make_parser, parse_query
 
     parser = make_parser(query_schema(), None, "all", reg)  # a generation's parser serves every request
@@ -104,8 +104,8 @@ def test_the_matcher_runs_once_per_query_text():
 
 def test_stored_mentions_are_what_the_matcher_finds_in_the_item():
     """Index-time mentions (which mark hits) point at the right text, dateline excluded, on real items."""
-    from indexer.extract import extract
-    from indexer.records import Record
+    from indexer.extract.item import extract
+    from indexer.sources.records import Record
 
     from .conftest import corpus_rows
 

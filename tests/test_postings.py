@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from whoosh import index, writing
 
-from indexer import arrays
-from indexer.build import WRITER_OPTIONS, prepare
 from indexer.pipeline import prepare_items
-from indexer.postings import INLINE_BELOW
-from indexer.schema import build_schema
-from indexer.segments import SegmentWriter
+from indexer.whoosh import arrays
+from indexer.whoosh.build import WRITER_OPTIONS, prepare
+from indexer.whoosh.postings import INLINE_BELOW
+from indexer.whoosh.schema import build_schema
+from indexer.whoosh.segments import SegmentWriter
 from search.columns import Columns
-from search.docsets import Matcher, _read_postings
+from search.whoosh.docsets import Matcher, _read_postings
 
 from .conftest import CORPUS, SAMPLE
 

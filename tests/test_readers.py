@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import read_file
-from indexer.records import Problem, Record, decode
+from indexer.sources.readers import read_file
+from indexer.sources.records import Problem, Record, decode
 
 from .conftest import corpus_rows
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import open_index, reindex
-from indexer.store import current_generation
+from indexer.whoosh.store import current_generation
 from web.cli import main
 
 from .conftest import CORPUS, EN_SEED, PL_SEED, SAMPLE, SEEDS

@@ -15,9 +15,9 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
 from indexer import reindex
-from indexer.build import prepare
 from indexer.pipeline import prepare_items
-from indexer.records import Problem
+from indexer.sources.records import Problem
+from indexer.whoosh.build import prepare
 from search import BadRequest, SearchRequest
 from web import create_app
 from web.openapi import openapi_document

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from search.docsets import Matcher, PostingsCache
 from search.query import limit_expansions, parse_query
+from search.whoosh.docsets import Matcher, PostingsCache
 
 QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resolution -Belarus",
            '"handel ludźmi"', "handl*", "lang:en trafficking", "Białoruś NOT ONZ"]
@@ -55,7 +55,7 @@ def test_numpy_ranking_follows_whoosh_on_the_sample(sample_service):
 
 
 def test_arrays_files_and_blocks_score_the_same_on_a_real_archive(news_service):
-    """The frequent terms' arrays (``indexer/arrays.py``) give the matcher what the blocks give."""
+    """The frequent terms' arrays (``indexer/whoosh/arrays.py``) give the matcher what the blocks give."""
     gen = news_service._current()
     with gen.ix.searcher() as searcher:
         fast, slow = Matcher(searcher, gen.columns), Matcher(searcher, gen.columns)

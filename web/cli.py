@@ -12,15 +12,16 @@ from pathlib import Path
 import click
 
 from indexer import (
+    ExtractError,
     IndexBusy,
     IndexMissing,
+    Problem,
     default_index_dir,
     extract,
     index_label,
     read_file,
     reindex_into,
 )
-from indexer.records import Problem
 from search import (
     FACETS,
     MATCHES,
@@ -107,7 +108,7 @@ def _watch(sources, index_dir: Path, jobs: int, reference, as_json: bool) -> Non
     import signal
     import threading
 
-    from indexer.watch import watch
+    from indexer import watch
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -220,8 +221,6 @@ def _print_result(result) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list (the default is text).")
 def extract_command(files, reference_date, as_json):
     """Print the fields extracted from items, without indexing."""
-    from indexer.extract import ExtractError
-
     reference = _reference(reference_date)
     out, problems = [], []
     for path in files:

@@ -26,7 +26,7 @@ from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from .analysis import SINGLE_POSITION, Postings, deltas, encode_positions
+from ..analysis import SINGLE_POSITION, Postings, deltas, encode_positions
 from .arrays import ArraysWriter
 
 # A term with fewer postings is kept in its term-table entry, not in a block of the

@@ -30,12 +30,12 @@ from whoosh import writing
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import Postings
+from ..analysis import Postings
+from ..extract import item_id
+from ..pipeline import Summary, note_language, settle_id
+from ..sources import Problem, Record
 from .arrays import ArraysWriter
-from .extract import item_id
-from .pipeline import Summary, note_language, settle_id
 from .postings import TermPool, file_postings
-from .records import Problem, Record
 from .schema import build_schema
 from .vocab import Vocabulary
 

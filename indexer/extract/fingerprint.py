@@ -18,8 +18,8 @@ import re
 
 import numpy as np
 
-from .analysis import TOKEN_PATTERN, fold
-from .memo import Memo
+from ..analysis import TOKEN_PATTERN, fold
+from ..memo import Memo
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 SHINGLE = 2  # on the bundled sample: its reprint pair 8 bits apart, every other pair 14+

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .analysis import fold
+from ..analysis import fold
 from .orgs import Organization, Registry
 
 # Everyday press forms the ISO names lack.

@@ -1,6 +1,6 @@
 """The OpenSearch/Elasticsearch index: settings, analyzers, mappings and documents.
 
-The cluster holds the same fields as the Whoosh schema (``schema.py``): each
+The cluster holds the same fields as the Whoosh schema (``whoosh/schema.py``): each
 item's text in the fields of its own language (``*_pl``, ``*_en``, ``*_xx``),
 a ``folded`` sub-field for queries typed without Polish letters and for
 prefixes, ``keyword`` fields for the facets and a ``date``.
@@ -10,9 +10,9 @@ Morfeusz dictionary, so ``to_source`` sends each Polish field as prasa's own
 terms (``analysis.encode_terms``: one slot per position, a word's lemmas
 joined by ``|``), which the ``prasa_terms`` analyzer (whitespace tokenizer and
 a ``pattern_capture`` filter) indexes at the very positions prasa uses;
-queries on Polish fields are encoded the same way (``search/dsl.py``).  No
+queries on Polish fields are encoded the same way (``search/opensearch/dsl.py``).  No
 plugin is needed for Polish.  English and other languages are analyzed by the
-cluster's own filters, built to mirror prasa's chains (``analysis.py``), with
+cluster's own filters, built to mirror prasa's chains (``indexer/analysis.py``), with
 the keyword marker prasa uses (acronyms such as ONZ, OBWE, NATO and tokens
 with digits are never stemmed).  ``tests/test_lucene_parity.py`` runs these
 very chains in Lucene and compares them token by token with prasa's.
@@ -20,11 +20,10 @@ very chains in Lucene and compares them token by token with prasa's.
 
 from __future__ import annotations
 
-from .analysis import ENGLISH_STOPWORDS, encode_terms
-from .dates import ItemDate
-from .fingerprint import simhash
-from .items import Item
-from .schema import BM25_B, BM25_K1, INDEX_BODY_CHARS, field_lang
+from ..analysis import ENGLISH_STOPWORDS, encode_terms
+from ..extract import ItemDate, simhash
+from ..fields import BM25_B, BM25_K1, INDEX_BODY_CHARS, field_lang
+from ..items import Item
 
 TEXT_LANGS = ("pl", "en", "xx")
 # Tokens no stemmer touches, as in analysis.py: acronyms (two or more

@@ -1,6 +1,6 @@
 """``prasa reindex`` into an OpenSearch/Elasticsearch cluster (``PRASA_BACKEND=opensearch``).
 
-The backend of the shared reindex loop (``pipeline.py``), as ``build.py`` is
+The backend of the shared reindex loop (``pipeline.py``), as ``whoosh/build.py`` is
 for the Whoosh folder; the cluster analyzes English text itself, prasa sends
 Polish terms pre-analyzed (``mapping.py``).
 
@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .items import Item
+from ..errors import IndexBusy, IndexMissing
+from ..items import Item
+from ..pipeline import Backend, Summary, extract_only, run_reindex
+from ..sources import Problem
 from .mapping import index_settings, to_source
-from .pipeline import Backend, Summary, extract_only, run_reindex
-from .records import Problem
-from .store import IndexBusy, IndexMissing
 
 
 class ClusterError(ValueError):

@@ -16,32 +16,25 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import Item, analyze, registry
-from indexer.cluster import (
+from indexer.fields import field_lang
+from indexer.opensearch import (
+    MAX_RESULT_WINDOW,
+    PRE_ANALYZED,
     ClusterConfig,
     ClusterUnavailable,
     current_index,
     read_last_cluster_reindex,
+    unsigned64,
 )
-from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, unsigned64
-from indexer.schema import field_lang
 
-from .dsl import (
-    SNIPPET_CHARS,
-    Unsupported,
-    facets_from_response,
-    most_query,
-    query_schema,
-    search_body,
-    to_dsl,
-)
-from .errors import BadRequest
-from .highlight import snippet, title_html
-from .matching import STRICT, Matched, word_clauses
-from .matching import notice as most_notice
-from .query import FIELD_LANG, make_parser, parse_query
-from .reprints import collapse
-from .request import SearchRequest
-from .service import (
+from ..errors import BadRequest
+from ..highlight import snippet, title_html
+from ..matching import STRICT, Matched, word_clauses
+from ..matching import notice as most_notice
+from ..query import FIELD_LANG, make_parser, parse_query
+from ..reprints import collapse
+from ..request import SearchRequest
+from ..service import (
     COLLAPSE_SCAN,
     SUGGEST_BELOW,
     BaseService,
@@ -50,6 +43,15 @@ from .service import (
     hit_fields,
     item_fields,
     version_fields,
+)
+from .dsl import (
+    SNIPPET_CHARS,
+    Unsupported,
+    facets_from_response,
+    most_query,
+    query_schema,
+    search_body,
+    to_dsl,
 )
 
 UNSUPPORTED_NOTICE = "Part of the query cannot run on this index; searched for its words instead."

@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract import extract, warm_up
-from .pipeline import Backend, Progress, Summary, guarded, records, run_reindex
-from .records import Problem, Record
-from .schema import field_lang, to_document
+from ..extract import extract, warm_up
+from ..fields import field_lang
+from ..pipeline import Backend, Progress, Summary, guarded, records, run_reindex
+from ..sources import Problem, Record
+from .schema import to_document
 from .segments import SegmentWriter, build_segments
 from .store import (
     current_generation,

@@ -8,12 +8,12 @@ import json
 import re
 from pathlib import Path
 
+from ..items import Item
+from ..sources import MAX_ITEM_CHARS, Record
 from . import countries, dates, langs
 from .datelines import agency_name, attributions, parse_dateline
-from .items import Item
 from .mentions import org_mentions
 from .orgs import Registry, registry
-from .records import MAX_ITEM_CHARS, Record
 
 EXTRACTOR_VERSION = "1"  # bump when extraction changes, so reindex rewrites every item
 TITLE_MAX = 160
@@ -86,7 +86,7 @@ def _date(header: dates.ItemDate | None, meta: dates.ItemDate, dateline_text: st
 
 def warm_up() -> None:
     """Load what extraction and analysis need once, before worker processes fork (they share it)."""
-    from .analysis import warm_up as load_dictionaries
+    from ..analysis import warm_up as load_dictionaries
 
     load_dictionaries()
     langs.choose("warm up")

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .analysis import analysis_signature
+from ..analysis import analysis_signature
+from ..errors import IndexBusy, IndexMissing
 from .schema import build_schema
 
 ANALYSIS_FILE = "analysis.json"
@@ -33,16 +34,8 @@ ANALYSIS_FILE = "analysis.json"
 DEFAULT_INDEX = "prasa-index"
 
 
-class IndexMissing(FileNotFoundError):
-    """There is no index at the given folder yet."""
-
-
 class AnalysisMismatch(IndexMissing):
     """The index was built with another analysis chain (e.g. ``PRASA_POLISH=stempel``)."""
-
-
-class IndexBusy(RuntimeError):
-    """Another reindex holds the lock."""
 
 
 def default_index_dir() -> Path:

@@ -25,10 +25,10 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.times import long_to_datetime
 
-from indexer.arrays import segment_arrays
-from indexer.schema import BM25_B, BM25_K1
+from indexer.fields import BM25_B, BM25_K1
+from indexer.whoosh import segment_arrays
 
-from .columns import Columns, date_range_mask
+from ..columns import Columns, date_range_mask
 
 K1, B = BM25_K1, BM25_B
 CACHE_BYTES = 16 * 1024 * 1024  # postings arrays kept per generation (``PostingsCache``)

@@ -22,8 +22,8 @@ from importlib import resources
 from itertools import compress, count
 from pathlib import Path
 
-from .analysis import fold
-from .memo import Memo
+from ..analysis import fold
+from ..memo import Memo
 
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
 _WORD = re.Match.group  # a match's text, mapped over matches at C speed

@@ -4,7 +4,7 @@ Query understanding is shared with the Whoosh backend: the same parser
 (``query.py``: bilingual fields, stopwords, organization rewrite, field
 aliases, syntax fallback) parses with a schema whose text fields keep the
 surface words, and ``to_dsl`` translates the resulting query tree.  English
-and other words are stemmed by the cluster's analyzers (``indexer.mapping``);
+and other words are stemmed by the cluster's analyzers (``indexer.opensearch.mapping``);
 Polish words are lemmatized here, exactly as the indexer did, and sent
 encoded (``encode_terms``) to the Polish fields.  A word searched in every
 language becomes one ``multi_match`` over the cluster-analyzed fields plus
@@ -27,12 +27,12 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.util.times import long_to_datetime
 
 from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
-from indexer.mapping import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
+from indexer.opensearch import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
-from .facets import FACETS, date_range
-from .matching import ENOUGH, LONG_QUERY, is_word, minimum_words, word_clauses
-from .query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
-from .request import SearchRequest
+from ..facets import FACETS, date_range
+from ..matching import ENOUGH, LONG_QUERY, is_word, minimum_words, word_clauses
+from ..query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
+from ..request import SearchRequest
 
 HIGHLIGHT = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
 SNIPPET_CHARS = 220

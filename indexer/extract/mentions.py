@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..analysis import fold
 from . import countries
-from .analysis import fold
 from .orgs import Mention, Registry, acronym_base
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&-]*")

@@ -17,7 +17,7 @@ from datetime import datetime
 from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import (
+from ..analysis import (
     PreanalyzedTEXT,
     english_analyzer,
     keyword_analyzer,
@@ -25,19 +25,9 @@ from .analysis import (
     polish_analyzer,
     preanalyze_item,
 )
-from .dates import ItemDate
-from .fingerprint import simhash_tokens
-from .items import Item
-
-FIELD_LANGS = ("pl", "en", "xx")  # text field suffixes; "xx" holds every other language
-INDEX_BODY_CHARS = 500_000  # text beyond this is stored but not indexed
-# BM25 parameters of every backend, tuned on the SciFact training claims
-# (bench/tune_scifact.py); Whoosh's and Lucene's defaults are 1.2 and 0.75.
-BM25_K1, BM25_B = 0.9, 0.3
-
-
-def field_lang(language: str) -> str:
-    return language if language in ("pl", "en") else "xx"
+from ..extract import ItemDate, simhash_tokens
+from ..fields import FIELD_LANGS, INDEX_BODY_CHARS, field_lang
+from ..items import Item
 
 
 def _text(analyzer) -> PreanalyzedTEXT:

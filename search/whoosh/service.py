@@ -1,0 +1,299 @@
+"""The search service: opens the index read-only, follows reindexes, answers searches.
+
+One ``SearchService`` per process.  Whoosh searchers are not shared between
+threads, so each thread keeps its own; the facet arrays are shared (read-only)
+and rebuilt once per index generation.  A finished reindex (a new generation
+folder or a new Whoosh commit) is picked up on the next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from whoosh.query import Every
+
+from indexer import (
+    IndexMissing,
+    Registry,
+    Vocabulary,
+    default_index_dir,
+    item_from_stored,
+    open_index,
+    read_last_reindex,
+    registry,
+)
+from indexer.analysis import analyzer_for
+from indexer.whoosh import current_generation
+
+from ..columns import Columns, date_range_mask
+from ..facets import count_facets
+from ..highlight import snippet, title_html
+from ..lexicon import Lexicon
+from ..matching import STRICT
+from ..matching import notice as most_notice
+from ..query import ParsedQuery, limit_expansions, make_parser, parse_query
+from ..reprints import collapse
+from ..request import MATCHES, SearchRequest
+from ..service import (
+    COLLAPSE_SCAN,
+    SUGGEST_BELOW,
+    BaseService,
+    SearchResult,
+    date_bounds,
+    hit_fields,
+    item_fields,
+    version_fields,
+)
+from .docsets import Matcher, PostingsCache, Scored, scores_at
+from .most import match_most
+
+PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
+POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+
+
+class _Generation:
+    """An opened index generation with its facet arrays."""
+
+    def __init__(self, index_dir: Path):
+        self.path = current_generation(index_dir)
+        self.ix = open_index(index_dir)
+        self.lexicon = Lexicon(Vocabulary.load(self.path))
+        self.parsers = {match: make_parser(self.ix.schema, self.lexicon, match) for match in MATCHES}
+        with self.ix.reader() as reader:  # the version and the columns of one and the same commit
+            self.version = reader.generation()
+            self.columns = Columns.load(reader)
+            if "body_pl" in reader.indexed_field_names():
+                self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
+        self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
+        self._parsed_lock = threading.Lock()
+        self.postings = PostingsCache()  # shared by this generation's threads
+
+    def parsed(self, request: SearchRequest, registry: Registry, reader):
+        """The parsed query, its expansions and their notice: once per distinct query and generation.
+
+        Parsing (organization tagging, lemmas, diacritic variants, dictionary
+        translations) costs more than matching for short queries, and the
+        same queries come back; the trees are never changed after parsing.
+        """
+        key = (request.q, request.match, request.translate)
+        with self._parsed_lock:
+            found = self._parsed.get(key)
+            if found is not None:
+                self._parsed.move_to_end(key)
+                return found
+        parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate)
+        found = (parsed, *limit_expansions(parsed.query, reader, self.ix.schema, self.lexicon))
+        with self._parsed_lock:
+            self._parsed[key] = found
+            while len(self._parsed) > PARSED_QUERIES:
+                self._parsed.popitem(last=False)
+        return found
+
+
+class SearchService(BaseService):
+    """Search one Whoosh index folder; safe to call from many threads."""
+
+    def __init__(self, index_dir: Path | str | None = None):
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self.registry = registry()
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._local = threading.local()
+
+    # -- index lifecycle ---------------------------------------------------
+    def _current(self) -> _Generation:
+        gen = self._generation
+        stale = gen is None or current_generation(self.index_dir) != gen.path \
+            or gen.ix.latest_generation() != gen.version
+        if stale:
+            with self._lock:
+                gen = self._generation
+                if gen is None or current_generation(self.index_dir) != gen.path \
+                        or gen.ix.latest_generation() != gen.version:
+                    self._generation = gen = _Generation(self.index_dir)
+        return gen
+
+    def _searcher(self, gen: _Generation):
+        """This thread's searcher of ``gen``'s commit, or None if a newer commit landed meanwhile."""
+        local = self._local
+        if getattr(local, "generation", None) is not gen:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+                local.searcher = local.generation = None
+            searcher = gen.ix.searcher()
+            if searcher.reader().generation() != gen.version:
+                # an incremental reindex committed between reading the columns and
+                # opening this searcher: its document numbers would not fit the arrays
+                searcher.close()
+                return None
+            local.searcher, local.generation = searcher, gen
+            local.matcher = Matcher(searcher, gen.columns, gen.postings)
+        return local.searcher
+
+    def _open(self):
+        """The current generation and this thread's searcher of it, both of one commit."""
+        for _ in range(10):
+            gen = self._current()
+            searcher = self._searcher(gen)
+            if searcher is not None:
+                return gen, searcher
+        raise IndexMissing("the index is changing too fast to search; try again")
+
+    def release(self) -> None:
+        """Close this thread's searcher; the opened generation (columns, lexicon, parsers) stays.
+
+        Its arrays hold no open file, so forked workers share them copy-on-write
+        instead of loading a copy each (about 40 MB at 100k items).
+        """
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local = threading.local()
+
+    def ready(self) -> bool:
+        try:
+            self._current()
+            return True
+        except IndexMissing:
+            return False
+
+    # -- searching -----------------------------------------------------------
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+        gen, searcher = self._open()
+        parsed, q, expansion_note = gen.parsed(request, self.registry, searcher.reader())
+        notice = parsed.notice or expansion_note
+
+        cols = gen.columns
+        if request.match == "most":
+            matched = match_most(self._local.matcher, q, strict=bool(STRICT.search(request.q)))
+            scored, notice = matched.scored, notice or most_notice(matched)
+        else:
+            scored = self._local.matcher.match(q)
+        docs = scored.docs[cols.live[scored.docs]] if len(scored.docs) else scored.docs
+        start, end = date_bounds(request, parsed)
+        if start or end:
+            docs = docs[date_range_mask(cols, docs, start, end)]
+        final, facets = count_facets(cols, docs, request.selections, request.ui_lang)
+
+        result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
+                              per_page=request.per_page, sort=request.sort, notice=notice,
+                              translations=dict(parsed.translations))
+        result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
+        page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
+        orgs = set(parsed.organizations) | set(request.selected("organization"))
+        result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
+        if result.total < SUGGEST_BELOW and parsed.words:
+            result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
+        return result, parsed.words
+
+    @staticmethod
+    def _suggest(lexicon: Lexicon, reader, words: list[str]) -> str | None:
+        """The query with unknown words replaced by close known ones, in the query's language."""
+        langs = ["pl", "en"] if any(POLISH_LETTERS & set(w) for w in words) else ["en", "pl"]
+        out, changed = [], False
+        for word in words:
+            lower = word.lower()
+            better = None
+            if len(lower) >= 3 and not lexicon.known(lower) and not any(
+                    (f"body_{lang}", t.text) in reader for lang in langs for t in analyzer_for(lang)(lower)):
+                better = lexicon.suggest(lower, langs)
+            out.append(better or word)
+            changed = changed or better is not None
+        return " ".join(out) if changed else None
+
+    def _page(self, cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
+              browsing: bool) -> list[list[int]]:
+        """The requested page: a list of hits, each [document, its other versions…]."""
+        start, stop = request.offset, request.offset + request.per_page
+        if not len(final) or start >= len(final):
+            return []
+        order = self._order(cols, scored, final, request, browsing)
+        if request.collapse:
+            groups = collapse(final[order[:COLLAPSE_SCAN]], cols.simhash, stop)
+            return groups[start:stop]
+        return [[int(d)] for d in final[order[start:stop]]]
+
+    @staticmethod
+    def _order(cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
+               browsing: bool) -> np.ndarray:
+        if request.sort != "relevance" or browsing:
+            day = cols.day[final]
+            # undated items last in both directions; ties broken by document number
+            key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
+            order = np.lexsort((final, key if request.sort == "oldest" else -key))
+        else:
+            order = np.lexsort((final, -scores_at(scored, final)))  # best first, ties by docnum
+        return order
+
+    def _hits(self, searcher, q, groups: list[list[int]], ui_lang: str, orgs: set[str]) -> list[dict]:
+        # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
+        # loop variable and skips every field after the first, so walk the leaves here.
+        terms: dict[str, set[str]] = {}
+        reader = searcher.reader()
+        for leaf in q.leaves():
+            for fieldname, btext in leaf.expanded_terms(reader, phrases=True):
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                if (fieldname, text) in reader:
+                    terms.setdefault(fieldname.rsplit("_", 1)[-1], set()).add(text)
+                if fieldname == "orgs":
+                    orgs.add(text)
+
+        hits = []
+        for docnum, *others in groups:
+            item = item_from_stored(searcher.stored_fields(docnum))
+            lang = item.language if item.language in ("pl", "en") else "xx"
+            hit = self._hit(item, lang, terms.get(lang, set()), ui_lang, orgs)
+            hit["versions"] = [self._version(searcher, d) for d in others]
+            hits.append(hit)
+        return hits
+
+    def _hit(self, item, lang: str, terms: set[str], ui_lang: str, orgs: set[str]) -> dict:
+        """The hit with the query's words and its organizations' mentions (found at index time) marked."""
+        def mentions(part: str) -> list[tuple[int, int]]:
+            return [(start, end) for where, start, end, org in item.mentions if where == part and org in orgs]
+
+        return hit_fields(item, self.registry, ui_lang, title_html(item.title, lang, terms, mentions("title")),
+                          snippet(item.body, lang, terms, extra=mentions("body")))
+
+    @staticmethod
+    def _version(searcher, docnum: int) -> dict:
+        return version_fields(item_from_stored(searcher.stored_fields(docnum)))
+
+    # -- items and stats -------------------------------------------------------
+    def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
+        """One item with its full text, or None."""
+        gen, searcher = self._open()
+        docnum = searcher.document_number(id=item_id)
+        if docnum is None:
+            return None
+        return item_fields(item_from_stored(searcher.stored_fields(docnum)), self.registry, ui_lang)
+
+    def stats(self) -> dict:
+        """Document counts by language, source, organization and year."""
+        gen = self._current()
+        cols = gen.columns
+        docs = cols.live_docs()
+
+        def counts(codes, values, all_docs=False):
+            picked = codes if all_docs else codes[docs]
+            n = np.bincount(picked, minlength=len(values)) if len(picked) else [0] * len(values)
+            return {v: int(c) for v, c in sorted(zip(values, n, strict=True), key=lambda x: -x[1]) if c and v}
+
+        flat, _ = cols.org_codes(docs)
+        years = cols.ym[docs] // 100
+        return {
+            "documents": int(len(docs)),
+            "languages": counts(cols.lang, cols.lang_values),
+            "sources": counts(cols.source, cols.source_values),
+            "organizations": counts(flat, cols.org_values, all_docs=True),
+            "years": {str(y): int(c) for y, c in zip(*np.unique(years[years > 0], return_counts=True), strict=True)},
+        }
+
+    def health(self) -> dict:
+        last = read_last_reindex(self.index_dir) or {}
+        gen = self._current()
+        return {"status": "ok", "documents": int(gen.columns.live.sum()),
+                "last_reindex": last.get("finished_at"), "generation": gen.path.name if gen.path else None}
