@@ -51,5 +51,9 @@ def reindex_into(sources: list[Path], index_dir: Path, *, backend: str | None = 
 
 
 def index_label(index_dir: Path, backend: str | None = None) -> str:
-    """How messages name the index: its folder, or the cluster URL and alias."""
-    return open_backend(index_dir, backend).label
+    """How messages name the index: its folder, or the cluster URL and alias (no client is made)."""
+    if selected_backend(backend) == "opensearch":
+        from .opensearch import ClusterConfig
+
+        return ClusterConfig.from_env().label
+    return str(index_dir)

@@ -75,12 +75,38 @@ def is_stopword(clause: wq.Query) -> bool:
                for leaf in clause.leaves())
 
 
-def word_clauses(q: wq.Query) -> tuple[list[wq.Query], list[wq.Query]]:
-    """An all-words query's top-level clauses that search text: the counted words, and the
-    stopwords of one language (optional, scored where they match).  Exclusions are neither."""
-    clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
-    words = [c for c in clauses if is_word(c)]
-    return [c for c in words if not is_stopword(c)], [c for c in words if is_stopword(c)]
+@dataclass(frozen=True)
+class Clauses:
+    """An all-words query's top-level clauses by the part each plays under "most".
+
+    ``words`` are counted (``minimum_words(n)`` of them required); ``stopwords``
+    of one language are optional, scored where they match; ``filters`` are
+    required and never counted; ``exclusions`` are the queries under ``-word``/``NOT``.
+    Every backend sorts a query this one way.
+    """
+
+    words: list[wq.Query]
+    stopwords: list[wq.Query]
+    filters: list[wq.Query]
+    exclusions: list[wq.Query]
+
+    @property
+    def n(self) -> int:
+        return len(self.words)
+
+    def beyond_all_words(self, all_words: int) -> bool:
+        """Does the result go beyond the items with every word, given how many have them?"""
+        return self.n > 1 and not (self.n < LONG_QUERY and all_words >= ENOUGH)
+
+
+def clauses_of(q: wq.Query) -> Clauses:
+    """Sort an all-words query's top-level clauses (any other query has none)."""
+    subs = q.subqueries if isinstance(q, wq.And) else []
+    kept = [s for s in subs if not isinstance(s, wq.Not)]
+    text = [c for c in kept if is_word(c)]
+    return Clauses(words=[c for c in text if not is_stopword(c)], stopwords=[c for c in text if is_stopword(c)],
+                   filters=[c for c in kept if not is_word(c)],
+                   exclusions=[s.query for s in subs if isinstance(s, wq.Not)])
 
 
 def notice(matched: Matched) -> str | None:

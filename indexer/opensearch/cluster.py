@@ -72,6 +72,11 @@ class ClusterConfig:
     def meta(self) -> str:
         return f"{self.alias}-meta"
 
+    @property
+    def label(self) -> str:
+        """How messages name the index: the cluster URL and alias."""
+        return f"{self.url.rstrip('/')}/{self.alias}"
+
     def client(self):
         """An ``opensearchpy.OpenSearch`` client (install prasa[opensearch])."""
         try:
@@ -190,7 +195,7 @@ class ClusterBackend(Backend):
 
     @property
     def label(self) -> str:
-        return f"{self.config.url.rstrip('/')}/{self.config.alias}"
+        return self.config.label
 
     def lock(self):
         return _Lock(self.client, self.config)

@@ -29,7 +29,7 @@ from indexer.opensearch import (
 
 from ..errors import BadRequest
 from ..highlight import snippet, title_html
-from ..matching import STRICT, Matched, word_clauses
+from ..matching import STRICT, Matched, clauses_of
 from ..matching import notice as most_notice
 from ..query import FIELD_LANG, make_parser, parse_query
 from ..reprints import collapse
@@ -105,8 +105,7 @@ class ClusterService(BaseService):
             all_words = self._count(query)
             query, relaxed = most_query(parsed.query, all_words, notes)
             if relaxed and not notes:
-                words = len(word_clauses(parsed.query)[0])
-                notes.append(most_notice(Matched(None, all_words, words, True)))
+                notes.append(most_notice(Matched(None, all_words, clauses_of(parsed.query).n, True)))
         start, end = date_bounds(request, parsed)
         browsing = query == {"match_all": {}}
         body = search_body(query, request, start, end, browsing)

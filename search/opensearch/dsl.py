@@ -30,7 +30,7 @@ from indexer.analysis import TOKEN_PATTERN, encode_terms, fold, keyword_analyzer
 from indexer.opensearch import MAX_RESULT_WINDOW, PRE_ANALYZED, TEXT_LANGS
 
 from ..facets import FACETS, date_range
-from ..matching import ENOUGH, LONG_QUERY, is_word, minimum_words, word_clauses
+from ..matching import LONG_QUERY, clauses_of, minimum_words
 from ..query import FIELD_LANG, MAX_EXPANSIONS, MIN_PREFIX, VARIANT_BOOST
 from ..request import SearchRequest
 
@@ -205,21 +205,18 @@ def most_query(node: wq.Query, all_words: int, notes: list[str]) -> tuple[dict, 
     ``all_words`` is how many items have every word (a count request before);
     returns the query and whether it goes beyond those items.
     """
-    subs = node.subqueries if isinstance(node, wq.And) else []
-    words, stopwords = word_clauses(node)
-    clauses = [to_dsl(s, notes) for s in words]
-    optional = [to_dsl(s, notes) for s in stopwords]
-    n = len(clauses)
-    if n <= 1 or (n < LONG_QUERY and all_words >= ENOUGH):
+    parts = clauses_of(node)
+    if not parts.beyond_all_words(all_words):
         return to_dsl(node, notes), False
+    clauses = [to_dsl(s, notes) for s in parts.words]
     should = list(clauses)
-    if n < LONG_QUERY:  # every all-words item above the rest
+    if parts.n < LONG_QUERY:  # every all-words item above the rest
         should.append({"constant_score": {"filter": {"bool": {"must": clauses}}, "boost": LIFT}})
-    relaxed = {"bool": {"should": should, "minimum_should_match": minimum_words(n)}}
+    relaxed = {"bool": {"should": should, "minimum_should_match": minimum_words(parts.n)}}
     query = {"bool": {
-        "must": [relaxed, *(to_dsl(s, notes) for s in subs if not isinstance(s, wq.Not) and not is_word(s))],
-        "should": optional,  # stopwords of one language: scored where they match, never required
-        "must_not": [to_dsl(s.query, notes) for s in subs if isinstance(s, wq.Not)]}}
+        "must": [relaxed, *(to_dsl(s, notes) for s in parts.filters)],
+        "should": [to_dsl(s, notes) for s in parts.stopwords],  # scored where they match, never required
+        "must_not": [to_dsl(s, notes) for s in parts.exclusions]}}
     return query, True
 
 

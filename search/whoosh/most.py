@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-# matching's LONG_QUERY and ENOUGH are read at call time: bench/tune_scifact.py sets them
+# matching's LONG_QUERY is read at call time: bench/tune_scifact.py sets it
 from .. import matching
-from ..matching import Matched, is_word, minimum_words, word_clauses
+from ..matching import Matched, clauses_of, minimum_words
 from .docsets import Matcher, Scored, gathered, scores_at
 
 
@@ -17,29 +17,28 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     A stopword of one language (``II``, ``ten``, ``w``) neither counts as a word nor is
     required; it adds its score where it matches.
     """
-    clauses = [s for s in q.subqueries if not isinstance(s, wq.Not)] if isinstance(q, wq.And) else []
-    words, stopwords = word_clauses(q)
-    n = len(words)
+    parts = clauses_of(q)
+    n = parts.n
     if strict or n <= 1:
         scored = matcher.match(q)
         return Matched(scored, len(scored.docs), n, False)
-    unique, inverse, weights = gathered([matcher.match(c) for c in words])
+    unique, inverse, weights = gathered([matcher.match(c) for c in parts.words])
     counts = np.bincount(inverse, minlength=len(unique))
     scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
-    for clause in stopwords:  # optional, scored
+    for clause in parts.stopwords:  # optional, scored
         scores = scores + scores_at(matcher.match(clause), unique)
-    for clause in (c for c in clauses if not is_word(c)):  # filters: required
+    for clause in parts.filters:  # required
         found = matcher.match(clause)
         keep = np.isin(unique, found.docs, assume_unique=True)
         scores = scores + scores_at(found, unique)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
-    for clause in (s.query for s in q.subqueries if isinstance(s, wq.Not)):  # exclusions
+    for clause in parts.exclusions:
         keep = ~np.isin(unique, matcher.match(clause).docs, assume_unique=True)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
     scores *= q.boost
     complete = counts == n
     all_words = int(complete.sum())
-    if n < matching.LONG_QUERY and all_words >= matching.ENOUGH:
+    if not parts.beyond_all_words(all_words):
         return Matched(Scored(unique[complete], scores[complete]), all_words, n, False)
     keep = counts >= minimum_words(n)
     if n < matching.LONG_QUERY:  # every all-words item above the rest
