@@ -26,7 +26,7 @@ def _whoosh(index_dir: Path) -> Backend:
 def _cluster(index_dir: Path) -> Backend:
     from .opensearch import ClusterBackend, ClusterConfig
 
-    return ClusterBackend(ClusterConfig.from_env())
+    return ClusterBackend(ClusterConfig.from_env(), table_dir=index_dir)
 
 
 WRITERS: dict[str, Callable[[Path], Backend]] = {"whoosh": _whoosh, "opensearch": _cluster}

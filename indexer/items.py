@@ -34,7 +34,7 @@ class Item:
     declared_language: str | None = None
 
     def rename(self, new_id: str) -> None:
-        """A new id for an item whose id another file already used (see ``pipeline.unique_id``)."""
+        """A new id for an item whose id another file already used (see ``scan.unique_id``)."""
         self.id = new_id
 
     def summary(self) -> dict:

@@ -1,12 +1,13 @@
 """The reindex loop every backend shares: read, extract, detect changes, write, delete, swap.
 
-A backend (``Backend``: the Whoosh folder in ``build.py``, the cluster in
-``cluster.py``) supplies only what differs — how it prepares an item, what
-it holds already (``known_items``), how it writes and deletes, and how a
+A backend (``Backend``: the Whoosh folder in ``whoosh/build.py``, the cluster in
+``opensearch/cluster.py``) supplies only what differs — how it prepares an
+item, where its file table lives, how it writes and deletes, and how a
 finished build goes live (``swap``) or a failed one goes away (``abort``).
 ``run_reindex`` does the rest, the same for both: the lock, the change
-detection by content hash, renamed duplicate ids, deletions of items whose
-files are gone, the summary and its record.
+detection against the file table (``scan.py``: unchanged files are never
+opened), renamed duplicate ids, deletions of items whose files are gone, the
+summary and its record.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import os
 import time
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
@@ -23,8 +25,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
-from .extract import ExtractError, extract
+from .extract import EXTRACTOR_VERSION, ExtractError, extract
+from .filetable import FileState, FileTable
 from .items import Item
+from .scan import SEEDED, Scan, Work
 from .sources import Problem, Record, read_file, walk
 
 BATCH = 250  # records per task sent to an extraction process
@@ -95,7 +99,7 @@ class Backend(ABC):
 
     @abstractmethod
     def known_items(self) -> dict[str, tuple[str, str]]:
-        """id -> (content hash, path) of what the index holds."""
+        """id -> (content hash, path) of what the index holds (to seed a missing file table)."""
 
     @abstractmethod
     def write(self, entries: Iterator[tuple[Entry, bool]], summary: Summary) -> None:
@@ -125,33 +129,50 @@ class Backend(ABC):
     def record(self, summary: dict) -> None:
         """Keep the summary of the last reindex (``/api/health``, ``prasa stats``)."""
 
+    @abstractmethod
+    def open_table(self, fresh: bool) -> FileTable:
+        """The file table of the index being written (empty for a new build)."""
+
+    def seal_table(self, table: FileTable) -> None:
+        """Keep the table, once ``flush`` made the index durable (never before: see ``filetable``)."""
+        table.commit()
+
     def build(self, sources: list[Path], fresh: bool, jobs: int, reference: dt.date | None,
-              summary: Summary, progress: Progress) -> None:
+              summary: Summary, progress: Progress, scan: Scan) -> None:
         """Write what changed under ``sources``; a backend may do this its own faster way."""
-        known = {} if fresh else self.known_items()
-        seen: set[str] = set()
-        entries = changes(prepare_items(sources, reference, jobs, prepare=self.prepare), known, summary, seen,
-                          progress)
+        entries = changes(prepare_works(scan.works(), reference, jobs, prepare=self.prepare), summary,
+                          progress, update=not fresh)
         self.write(entries, summary)
-        gone = gone_items(known, seen, sources)
-        self.delete(gone, summary)
-        summary.deleted = len(gone)
+        self.delete(scan.deleted, summary)
+        summary.deleted = len(scan.deleted)
 
 
 def run_reindex(backend: Backend, sources: list[Path], *, full: bool = False, jobs: int = 1,
-                reference: dt.date | None = None, progress: Progress = None) -> Summary:
-    """Bring ``backend``'s index up to date with ``sources`` (incremental unless ``full``)."""
+                reference: dt.date | None = None, progress: Progress = None,
+                paths: list[Path] | None = None) -> Summary:
+    """Bring ``backend``'s index up to date with ``sources`` (incremental unless ``full``).
+
+    ``paths`` (files or folders under the sources, as a watcher reports them):
+    look at these alone; the rest of the archive is neither walked nor stat'ed.
+    """
     started = time.monotonic()
     summary = Summary(full=full)
     readable = readable_sources(sources, summary)
     with backend.lock():
         fresh = backend.begin(full)
         try:
-            backend.build(readable, fresh, jobs, reference, summary, progress)
+            table = backend.open_table(fresh)
+            scan = Scan(table, readable, summary, extraction=f"{EXTRACTOR_VERSION}|{reference}",
+                        paths=None if fresh else paths)
+            backend.build(readable, fresh, jobs, reference, summary, progress, scan)
             backend.flush()
+            backend.seal_table(table)
         except BaseException:
             backend.abort()
             raise
+        finally:
+            if "table" in locals():
+                table.close()
         if fresh:
             backend.swap()
         summary.documents = backend.documents()
@@ -159,6 +180,18 @@ def run_reindex(backend: Backend, sources: list[Path], *, full: bool = False, jo
         summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         backend.record(summary.to_dict())
     return summary
+
+
+def seed_table(table: FileTable, known: dict[str, tuple[str, str]]) -> None:
+    """Fill an empty table from what an index holds (built before it had one, or its cache was stale):
+    its items under their files, with their content hashes for raw digests, and the files with no
+    size.  Every file is then read and extracted once, only the items whose content changed are
+    written, and the items of files that are gone are deleted."""
+    files = Counter(os.path.abspath(path) for _content, path in known.values())
+    table.put_items((item_id, os.path.abspath(path), SEEDED + content)
+                    for item_id, (content, path) in known.items())
+    for path, count in files.items():
+        table.set_file(path, FileState(-1, -1, "", count))
 
 
 def where(record: Record) -> str:
@@ -180,9 +213,20 @@ def guarded(record: Record, make: Callable[[], object]):
         return Problem(where(record), f"extraction failed: {type(e).__name__}: {e}")
 
 
+def _prepare_one(entry, reference, prepare):
+    """A record's entry (or problem); a work's too, beside the work without its record."""
+    if isinstance(entry, Problem):
+        return entry
+    if isinstance(entry, Work):
+        result = prepare(entry.record, reference)
+        entry.record = None  # not sent back from a worker: the entry holds what is needed
+        return entry, result
+    return prepare(entry, reference)
+
+
 def _prepare_batch(args) -> list:
     entries, reference, prepare = args
-    return [e if isinstance(e, Problem) else prepare(e, reference) for e in entries]
+    return [_prepare_one(e, reference, prepare) for e in entries]
 
 
 def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
@@ -192,11 +236,15 @@ def prepare_items(sources: Iterable[Path], reference: dt.date | None = None,
     ``prepare`` (a module-level function of a record and the reference date)
     is a backend's (``Backend.prepare``); ``extract_only`` when none is given.
     """
-    prepare = prepare or extract_only
-    stream = records(sources)
+    return prepare_works(records(sources), reference, jobs, prepare or extract_only)
+
+
+def prepare_works(stream: Iterator, reference: dt.date | None, jobs: int, prepare: Callable) -> Iterator:
+    """Each record, problem or ``Work`` of ``stream`` through ``prepare`` in ``jobs`` processes, in
+    order: a record becomes its entry (or problem), a work the pair (work, entry or problem)."""
     if jobs <= 1:
         for entry in stream:
-            yield entry if isinstance(entry, Problem) else prepare(entry, reference)
+            yield _prepare_one(entry, reference, prepare)
         return
     # problems met while reading travel in the batches, in order: no list shared with the
     # pool's feeder thread (which consumes this generator concurrently)
@@ -217,41 +265,35 @@ def readable_sources(sources: list[Path], summary: Summary) -> list[Path]:
     return [Path(s) for s in sources if Path(s).exists()]
 
 
-def is_gone(path: str, roots: list[Path]) -> bool:
-    """Was this item's file scanned this time (so absence means deletion), or removed?"""
-    if not os.path.exists(path):
-        return True
-    resolved = Path(path).resolve()
-    return any(resolved == r or r in resolved.parents for r in roots)
+def changes(prepared: Iterator, summary: Summary, progress: Callable[[int], None] | None = None,
+            update: bool = True) -> Iterator[tuple[Entry, bool]]:
+    """The entries to write, each with whether to write it as an update (True in an index that
+    may hold its id: idempotent if a killed reindex wrote it before its file table was kept).
 
-
-def changes(entries: Iterator, known: dict, summary: Summary, seen: set[str],
-            progress: Callable[[int], None] | None = None) -> Iterator[tuple[Entry, bool]]:
-    """The items to write, each with whether it replaces an indexed one.
-
-    Shared by every backend: problems, renamed duplicate ids, unchanged items
-    (same content hash), updates and additions are counted into ``summary``;
-    ids go into ``seen``.
+    Shared by every backend: problems, renamed ids, updates and additions are
+    counted into ``summary``.
     """
-    for n, entry in enumerate(entries, start=1):
+    for n, result in enumerate(prepared, start=1):
         if progress:
             progress(n)
+        if isinstance(result, Problem):
+            summary.failed.append(result)
+            continue
+        work, entry = result
         if isinstance(entry, Problem):
             summary.failed.append(entry)
             continue
-        settled = settle_id(entry.id, entry.path, seen, summary)
-        if settled != entry.id:
-            entry.rename(settled)
-        old = known.get(entry.id)
-        if old and old[0] == entry.content_hash:
+        if work.renamed:
+            entry.rename(work.item_id)
+        if work.expect is not None and work.expect == entry.content_hash:
             summary.unchanged += 1
             continue
-        if old:
+        if work.known:
             summary.updated += 1
         else:
             summary.added += 1
         note_language(entry, summary)
-        yield entry, bool(old)
+        yield entry, update
 
 
 def note_language(entry: Entry, summary: Summary) -> None:
@@ -260,30 +302,3 @@ def note_language(entry: Entry, summary: Summary) -> None:
     if declared and declared != entry.language:
         summary.declared_overridden.append(f"{entry.path}: {entry.id} declared {declared!r}, "
                                            f"indexed as {entry.language!r} (its text)")
-
-
-def gone_items(known: dict, seen: set[str], sources: list[Path]) -> list[str]:
-    """Indexed ids not seen this time whose file was scanned (so they were deleted) or removed."""
-    roots = [p.resolve() for p in sources]
-    return [item_id for item_id, (_hash, path) in known.items()
-            if item_id not in seen and is_gone(path, roots)]
-
-
-def settle_id(item_id: str, path: str, seen: set[str], summary: Summary) -> str:
-    """The id an item is indexed under: its own, or ``id@file`` when another file took it first
-    (recorded in ``summary.renamed``); either way it joins ``seen``."""
-    settled = unique_id(item_id, path, seen) if item_id in seen else item_id
-    if settled != item_id:
-        summary.renamed.append(f"{path}: id {item_id!r} is taken, indexed as {settled!r}")
-    seen.add(settled)
-    return settled
-
-
-def unique_id(item_id: str, path: str, seen: set[str]) -> str:
-    """A new id for an item whose id another file already used: ``id@file``."""
-    base = f"{item_id}@{Path(path).name.split('.')[0]}"
-    candidate, n = base, 1
-    while candidate in seen:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate

@@ -3,8 +3,8 @@ agency, title, organizations, fingerprint).  Knows nothing of any index backend.
 
 from .dates import ItemDate
 from .fingerprint import simhash, simhash_tokens
-from .item import ExtractError, extract, item_id, warm_up
+from .item import EXTRACTOR_VERSION, ExtractError, extract, item_id, warm_up
 from .orgs import Mention, Organization, Registry, registry
 
-__all__ = ["ExtractError", "ItemDate", "Mention", "Organization", "Registry", "extract", "item_id",
+__all__ = ["EXTRACTOR_VERSION", "ExtractError", "ItemDate", "Mention", "Organization", "Registry", "extract", "item_id",
            "registry", "simhash", "simhash_tokens", "warm_up"]

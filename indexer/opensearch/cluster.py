@@ -22,13 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IndexBusy, IndexMissing
+from ..filetable import FILE_NAME, FileTable
 from ..items import Item
-from ..pipeline import Backend, Summary, extract_only, run_reindex
+from ..pipeline import Backend, Summary, extract_only, run_reindex, seed_table
 from ..sources import Problem
 from .mapping import index_settings, to_source
 
@@ -46,6 +48,7 @@ BULK_BYTES = 8 * 1024 * 1024
 BULK_RETRIES = 6  # 429 retries: 2, 4, 8, 16, 32, 60 s
 LOCK_STALE = dt.timedelta(hours=6)  # a lock older than this was left by a crashed reindex
 SCAN_PAGE = 5000
+TOKEN = "file_table"  # the meta document naming the file table that matches the index
 
 
 @dataclass(frozen=True)
@@ -188,10 +191,11 @@ class ClusterBackend(Backend):
 
     prepare = staticmethod(extract_only)
 
-    def __init__(self, config: ClusterConfig, client=None):
+    def __init__(self, config: ClusterConfig, client=None, table_dir: Path | None = None):
         self.config = config
         self.client = client or config.client()
         self.paths: dict[str, str] = {}  # id -> file, to name the file of an item the cluster refuses
+        self.table_dir = table_dir  # where the file table is cached (None: kept in memory, for one run)
 
     @property
     def label(self) -> str:
@@ -226,6 +230,35 @@ class ClusterBackend(Backend):
                 return known
             after = hits[-1]["sort"]
 
+    def open_table(self, fresh: bool) -> FileTable:
+        """A local cache of the file table, trusted only while the cluster holds the same token
+        (another machine's reindex, or a lost cache, makes it seed from the cluster's items)."""
+        if self.table_dir is None:
+            table = FileTable(Path(":memory:"))
+        else:
+            Path(self.table_dir).mkdir(parents=True, exist_ok=True)
+            path = Path(self.table_dir) / f"{self.config.alias}.{FILE_NAME}"
+            table = FileTable(path)
+            if not fresh and table.get_meta(TOKEN) == self._cluster_token():
+                return table
+            table.close()
+            table = FileTable.fresh(path)
+        if not fresh:
+            seed_table(table, self.known_items())
+        return table
+
+    def seal_table(self, table: FileTable) -> None:
+        token = uuid.uuid4().hex
+        table.set_meta(TOKEN, token)
+        table.commit()
+        self.client.index(index=self.config.meta, id=TOKEN, body={"token": token}, refresh=True)
+
+    def _cluster_token(self) -> str | None:
+        if not self.client.indices.exists(index=self.config.meta):
+            return None
+        found = self.client.get(index=self.config.meta, id=TOKEN, ignore=[404])
+        return found["_source"].get("token") if found.get("found") else None
+
     def write(self, entries, summary: Summary) -> None:
         _bulk(self.client, _actions(entries, self.target, self.paths), summary, self.paths)
 
@@ -251,11 +284,11 @@ class ClusterBackend(Backend):
 
 
 def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = False, jobs: int = 1,
-                    reference: dt.date | None = None, client=None,
-                    progress: Callable[[int], None] | None = None) -> Summary:
+                    reference: dt.date | None = None, client=None, table_dir: Path | None = None,
+                    progress: Callable[[int], None] | None = None, paths: list[Path] | None = None) -> Summary:
     """Bring the cluster index up to date with ``sources`` (the cluster twin of ``reindex``)."""
-    return run_reindex(ClusterBackend(config, client), sources, full=full, jobs=jobs, reference=reference,
-                       progress=progress)
+    return run_reindex(ClusterBackend(config, client, table_dir), sources, full=full, jobs=jobs,
+                       reference=reference, progress=progress, paths=paths)
 
 
 def read_last_cluster_reindex(client, config: ClusterConfig) -> dict | None:

@@ -16,8 +16,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import records
 from .feeds import read_feed_file, read_html_file
-from .records import Problem, Record, decode, read_bytes
+from .records import Problem, Record, decode, lines, open_stream, read_bytes
 
 TEXT_SUFFIXES = (".txt", ".text")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json", ".json.gz")
@@ -72,35 +73,41 @@ def _split_items(text: str) -> list[str]:
 
 
 def read_jsonl_file(path: Path) -> Iterator[Record | Problem]:
-    """JSON Lines (plain or gzip'd); a JSON array file is accepted too."""
-    text, _encoding = decode(read_bytes(path))
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            rows = json.loads(stripped)
-        except json.JSONDecodeError as e:
-            yield Problem(str(path), f"invalid JSON: {e}")
+    """JSON Lines (plain or gzip'd), read as a stream: no file size limit, one line at a time.
+    A JSON array file (``[...]``) is accepted too, read whole under the file size limit."""
+    with open_stream(path) as stream:
+        if stream.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            yield from _json_array(path)
             return
-        lines = [(n + 1, row) for n, row in enumerate(rows)]
-    else:
-        lines = _json_lines(text, path)
-    for n, row in lines:
-        if isinstance(row, Problem):
-            yield row
-        elif not isinstance(row, dict):
+        for n, line in lines(stream):
+            if line is None:
+                yield Problem(f"{path}:{n}", f"line is over the {records.MAX_LINE_BYTES} byte limit")
+                continue
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
+                continue
+            if not isinstance(row, dict):
+                yield Problem(f"{path}:{n}", f"expected a JSON object, got {type(row).__name__}")
+            else:
+                yield Record(row, str(path), str(n))
+
+
+def _json_array(path: Path) -> Iterator[Record | Problem]:
+    text, _encoding = decode(read_bytes(path))
+    try:
+        rows = json.loads(text.lstrip())
+    except json.JSONDecodeError as e:
+        yield Problem(str(path), f"invalid JSON: {e}")
+        return
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
             yield Problem(f"{path}:{n}", f"expected a JSON object, got {type(row).__name__}")
         else:
             yield Record(row, str(path), str(n))
-
-
-def _json_lines(text: str, path: Path) -> Iterator[tuple[int, object]]:
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield n, json.loads(line)
-        except json.JSONDecodeError as e:
-            yield n, Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
 
 
 def _readers():

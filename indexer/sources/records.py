@@ -7,12 +7,15 @@ and page readers (``feeds.py``), so neither imports the other's module.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a single file larger than this is refused
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a whole-file format (text, HTML, feed, JSON array) larger is refused
+MAX_LINE_BYTES = MAX_FILE_BYTES  # one JSON Lines record; a stream of them has no file limit
 MAX_ITEM_CHARS = 2_000_000  # an item body beyond this is cut (and the cut reported)
 
 
@@ -63,6 +66,40 @@ def _central_european(data: bytes) -> str:
         return "cp1250"
     iso_letters = sum(data.count(b) for b in (0xB1, 0xB6, 0xBC, 0xA1, 0xA6, 0xAC))
     return "iso8859_2" if iso_letters else "cp1250"
+
+
+def open_stream(path: Path) -> BinaryIO:
+    """The file's bytes as a stream, gunzipped as they are read when it is gzip'd."""
+    f = open(path, "rb")
+    if f.read(2) == b"\x1f\x8b":
+        f.seek(0)
+        return gzip.GzipFile(fileobj=f, mode="rb")
+    f.seek(0)
+    return f
+
+
+def lines(stream: BinaryIO, limit: int | None = None) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of each line, decoded one at a time (constant memory for any file).
+
+    UTF-8, or the file's Central European encoding once a line is not UTF-8
+    (told from that line, as ``decode`` tells a whole file's).  A line over
+    ``limit`` bytes (``MAX_LINE_BYTES``) comes as ``None`` and is skipped to its end.
+    """
+    limit = limit or MAX_LINE_BYTES
+    encoding = None
+    for n, line in enumerate(iter(lambda: stream.readline(limit + 1), b""), start=1):
+        if len(line) > limit:
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(limit)
+            yield n, None
+            continue
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            yield n, line.decode(encoding or "utf-8")
+        except UnicodeDecodeError:
+            text, encoding = decode(line)
+            yield n, text
 
 
 def read_bytes(path: Path) -> bytes:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..extract import extract, warm_up
 from ..fields import field_lang
-from ..pipeline import Backend, Progress, Summary, guarded, records, run_reindex
+from ..filetable import FILE_NAME, FileTable
+from ..pipeline import Backend, Progress, Summary, guarded, run_reindex, seed_table
 from ..sources import Problem, Record
 from .schema import to_document
 from .segments import SegmentWriter, build_segments
@@ -91,16 +92,27 @@ class WhooshBackend(Backend):
         self.vocab = Vocabulary() if fresh else Vocabulary.load(self.folder)
         return fresh
 
-    def build(self, sources, fresh, jobs, reference, summary, progress: Progress) -> None:
+    def open_table(self, fresh: bool) -> FileTable:
+        """The generation's ``files.sqlite``; one built before it had a table is seeded from its items."""
+        path = self.folder / FILE_NAME
+        if fresh:
+            return FileTable.fresh(path)
+        seeded = path.exists()
+        table = FileTable(path)
+        if not seeded:
+            seed_table(table, self.known_items())
+        return table
+
+    def build(self, sources, fresh, jobs, reference, summary, progress: Progress, scan) -> None:
         if jobs > 1:
             warm_up()  # once here, shared by the forked workers
         if fresh and jobs > 1:  # workers extract, analyze and write their own segments
-            build_segments(self.ix, records(sources), jobs=jobs, reference=reference, prepare=prepare,
+            build_segments(self.ix, scan.works(), jobs=jobs, reference=reference, prepare=prepare,
                            options=WRITER_OPTIONS, summary=summary, vocab=self.vocab, folder=self.folder,
                            progress=progress)
             return
         self.writer = SegmentWriter(self.ix, **WRITER_OPTIONS)
-        super().build(sources, fresh, jobs, reference, summary, progress)
+        super().build(sources, fresh, jobs, reference, summary, progress, scan)
 
     def known_items(self) -> dict[str, tuple[str, str]]:
         with self.ix.reader() as reader:
@@ -141,11 +153,12 @@ class WhooshBackend(Backend):
 
 
 def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: int = 1,
-            reference: dt.date | None = None, progress: Progress = None) -> Summary:
+            reference: dt.date | None = None, progress: Progress = None,
+            paths: list[Path] | None = None) -> Summary:
     """Bring the Whoosh index at ``index_dir`` up to date with ``sources``.
 
     Incremental by default (content hashes decide what is rewritten); ``full``
     builds a new generation and swaps it in only once it is complete.
     """
     return run_reindex(WhooshBackend(index_dir), sources, full=full, jobs=jobs, reference=reference,
-                       progress=progress)
+                       progress=progress, paths=paths)

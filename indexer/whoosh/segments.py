@@ -10,8 +10,8 @@ at the end hands back its finished segment.  The parent writes one TOC naming
 all segments, as Whoosh's multisegment commit does, so the index is the same
 kind of index either way.
 
-Duplicate ids are settled in the parent before a record is sent (the id
-comes from the record alone), so two workers never write one id.
+Duplicate ids are settled in the parent before a record is sent (the scan
+settles them from the record alone), so two workers never write one id.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from ..analysis import Postings
-from ..extract import item_id
-from ..pipeline import Summary, note_language, settle_id
+from ..pipeline import Summary, note_language
+from ..scan import Work
 from ..sources import Problem, Record
 from .arrays import ArraysWriter
 from .postings import TermPool, file_postings
@@ -49,25 +49,22 @@ ROWS_KEPT = 100_000  # analyzed values of repeating filter fields kept per segme
 _BYTE_LENGTHS = [byte_to_length(b) for b in range(256)]  # a field length as its length column keeps it
 
 
-def build_segments(ix, records: Iterable[Record | Problem], *, jobs: int, reference: dt.date | None,
+def build_segments(ix, works: Iterable[Work | Problem], *, jobs: int, reference: dt.date | None,
                    prepare: Callable, options: dict, summary, vocab: Vocabulary, folder: Path,
                    progress: Callable[[int], None] | None = None) -> None:
-    """Index every record into ``ix`` (a new, empty generation) with ``jobs`` workers, and commit.
+    """Index every work's record into ``ix`` (a new, empty generation) with ``jobs`` workers, and commit.
 
     Counts additions, renamed ids and problems into ``summary`` and the surface
     words into ``vocab`` (saved into ``folder`` before the commit).
     """
     build = _Build(ix, jobs, reference, prepare, options, summary, vocab, progress)
     try:
-        seen: set[str] = set()
         batch: list[tuple[Record, str | None]] = []
-        for entry in records:
-            if isinstance(entry, Problem):
-                summary.failed.append(entry)
+        for work in works:
+            if isinstance(work, Problem):
+                summary.failed.append(work)
                 continue
-            own = item_id(entry)
-            settled = settle_id(own, entry.path, seen, summary)
-            batch.append((entry, settled if settled != own else None))
+            batch.append((work.record, work.item_id if work.renamed else None))
             if len(batch) >= BATCH:
                 build.send(batch)
                 batch = []
