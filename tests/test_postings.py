@@ -14,8 +14,8 @@ from indexer.whoosh.build import WRITER_OPTIONS, prepare
 from indexer.whoosh.postings import INLINE_BELOW
 from indexer.whoosh.schema import build_schema
 from indexer.whoosh.segments import SegmentWriter
-from search.columns import Columns
 from search.whoosh.docsets import Matcher, _read_postings
+from search.whoosh.segcolumns import load_columns
 
 from .conftest import CORPUS, SAMPLE
 
@@ -133,7 +133,7 @@ def test_frequent_terms_arrays_equal_their_blocks(tmp_path, monkeypatch):
                 assert np.array_equal(got[0], ids) and np.array_equal(got[1], weights)
                 checked += 1
         assert checked > 300
-        columns = Columns.load(searcher.reader())
+        columns = load_columns(searcher.reader())
         fast, slow = Matcher(searcher, columns), Matcher(searcher, columns)
         slow.arrays = [None] * len(slow.arrays)
         frequent = [(f, text) for f in ("body_pl", "title_pl", "orgs")
