@@ -2,9 +2,18 @@
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from search.query import limit_expansions, parse_query
-from search.whoosh.docsets import Matcher, PostingsCache
+from search.whoosh.docsets import (
+    Matcher,
+    PostingsCache,
+    Scored,
+    first_in_order,
+    gathered,
+    member,
+)
 
 QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resolution -Belarus",
            '"handel ludźmi"', "handl*", "lang:en trafficking", "Białoruś NOT ONZ"]
@@ -84,3 +93,25 @@ def test_postings_cache_is_bounded_and_keeps_the_recent():
     assert cache.get(("body_pl", "huge")) is None
     cache.put(("body_pl", "huge"), (np.zeros(1000, dtype=np.int64), np.zeros(1000, dtype=np.float32)))
     assert cache.get(("body_pl", "huge")) is None  # larger than the whole cache: not kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=60), st.integers(1, 70))
+def test_first_in_order_is_the_head_of_a_full_sort(keys, need):
+    """Ties (equal scores or days) included: the top-k path must pick what the full sort picks."""
+    primary = np.array(keys, dtype=float)
+    docs = np.arange(len(keys), dtype=np.int64)[::-1].copy()  # document numbers not in key order
+    assert first_in_order(primary, docs, need).tolist() == np.lexsort((docs, primary))[:need].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@example([list(range(0, 99, 2)), list(range(0, 99, 3))])  # 84 documents of 100: the dense path
+@given(st.lists(st.lists(st.integers(0, 99), max_size=80), min_size=1, max_size=4))
+def test_marks_and_sorts_gather_and_test_membership_alike(doc_lists):
+    """The dense path (marks per document) and np.unique / np.isin give identical answers."""
+    parts = [Scored(np.unique(np.array(d, dtype=np.int64)), np.arange(len(set(d)), dtype=float) + 0.5)
+             for d in doc_lists]
+    sparse, dense = gathered(parts), gathered(parts, size=100)
+    assert all(np.array_equal(a, b) for a, b in zip(sparse, dense, strict=True))
+    a, b = parts[0].docs, parts[-1].docs
+    assert np.array_equal(member(a, b), member(a, b, size=100))

@@ -8,7 +8,7 @@ from whoosh import query as wq
 # matching's LONG_QUERY is read at call time: bench/tune_scifact.py sets it
 from .. import matching
 from ..matching import Matched, clauses_of, minimum_words
-from .docsets import Matcher, Scored, gathered, scores_at
+from .docsets import Matcher, Scored, gathered, member, scores_at
 
 
 def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
@@ -22,18 +22,18 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     if strict or n <= 1:
         scored = matcher.match(q)
         return Matched(scored, len(scored.docs), n, False)
-    unique, inverse, weights = gathered([matcher.match(c) for c in parts.words])
+    unique, inverse, weights = gathered([matcher.match(c) for c in parts.words], matcher.size)
     counts = np.bincount(inverse, minlength=len(unique))
     scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
     for clause in parts.stopwords:  # optional, scored
-        scores = scores + scores_at(matcher.match(clause), unique)
+        scores = scores + scores_at(matcher.match(clause), unique, matcher.size)
     for clause in parts.filters:  # required
         found = matcher.match(clause)
-        keep = np.isin(unique, found.docs, assume_unique=True)
-        scores = scores + scores_at(found, unique)
+        keep = member(unique, found.docs, matcher.size)
+        scores = scores + scores_at(found, unique, matcher.size)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
     for clause in parts.exclusions:
-        keep = ~np.isin(unique, matcher.match(clause).docs, assume_unique=True)
+        keep = ~member(unique, matcher.match(clause).docs, matcher.size)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
     scores *= q.boost
     complete = counts == n

@@ -47,7 +47,7 @@ from ..service import (
     item_fields,
     version_fields,
 )
-from .docsets import Matcher, PostingsCache, Scored, scores_at
+from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
 from .most import match_most
 from .segcolumns import forget_except, load_columns
 
@@ -212,23 +212,26 @@ class SearchService(BaseService):
         start, stop = request.offset, request.offset + request.per_page
         if not len(final) or start >= len(final):
             return []
-        order = self._order(cols, scored, final, request, browsing)
+        need = COLLAPSE_SCAN if request.collapse else stop
+        order = self._order(cols, scored, final, request, browsing, need)
         if request.collapse:
-            groups = collapse(final[order[:COLLAPSE_SCAN]], cols.simhash, stop)
+            groups = collapse(final[order], cols.simhash, stop)
             return groups[start:stop]
         return [[int(d)] for d in final[order[start:stop]]]
 
     @staticmethod
     def _order(cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
-               browsing: bool) -> np.ndarray:
+               browsing: bool, need: int) -> np.ndarray:
+        """The first ``need`` places of the result in its order (not the whole result sorted)."""
         if request.sort != "relevance" or browsing:
             day = cols.day[final]
             # undated items last in both directions; ties broken by document number
             key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
-            order = np.lexsort((final, key if request.sort == "oldest" else -key))
+            primary = key if request.sort == "oldest" else -key
         else:
-            order = np.lexsort((final, -scores_at(scored, final)))  # best first, ties by docnum
-        return order
+            primary = -scores_at(scored, final, cols.size)  # best first, ties by docnum
+        return first_in_order(primary, final, need)
+
 
     def _hits(self, searcher, q, groups: list[list[int]], ui_lang: str, orgs: set[str]) -> list[dict]:
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
