@@ -134,3 +134,23 @@ def test_every_problem_is_reported_through_two_workers(tmp_path: Path, full: boo
     assert len(summary.failed) == broken
     assert len({(p.path, p.reason) for p in summary.failed}) == broken
     assert summary.added == 3 * 700 - broken
+
+
+def test_many_small_commits_merge_by_tier_and_keep_every_item(tmp_path: Path):
+    """A watcher's commits (5 items each): small segments merge ten at a time, the full build's stay."""
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLE, src / "sample")
+    index = tmp_path / "ix"
+    reindex([src], index, jobs=2, full=True)
+    with open_index(index).reader() as reader:
+        built = sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())
+    for n in range(23):
+        path = src / f"wire{n}.jsonl"
+        path.write_text("".join(json.dumps({"id": f"w{n}-{i}", "body": f"Depesza {i} z Wilna, numer w{n}x."})
+                                + "\n" for i in range(5)), "utf-8")
+        assert reindex([src], index, paths=[path]).added == 5
+    with open_index(index).reader() as reader:
+        sizes = sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())
+        assert reader.doc_count() == sum(built) + 23 * 5
+    # the 11th commit merges the ten segments before it into its own (55 items), and so does the 22nd
+    assert sizes == sorted(built + [55, 55, 5])

@@ -57,6 +57,35 @@ class Prepared:
         self.doc["doc"] = json.dumps(stored, ensure_ascii=False)
 
 
+MERGE_FACTOR = 10  # segments of one size tier merged into one (Lucene's LogMergePolicy default)
+MERGE_MAX_DOCS = 10_000  # a commit never merges more than this: bigger segments stay as they are
+
+
+def merge_tiers(writer, segments: list) -> list:
+    """Whoosh merge policy for incremental commits: Lucene's log merge, bounded.
+
+    Segments are grouped by size tier (1-9 documents, 10-99, ...); the lowest
+    tier holding ``MERGE_FACTOR`` segments is merged into one, if that is at most
+    ``MERGE_MAX_DOCS`` documents.  A watched archive that commits every minute
+    keeps a few dozen small segments at most, and a commit never starts a merge
+    of the large segments a full build wrote (Whoosh's ``MERGE_SMALL`` could:
+    with enough small segments, the large ones fall under its threshold too).
+    """
+    from whoosh.reading import SegmentReader
+
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        tiers.setdefault(len(str(max(segment.doc_count_all(), 1))), []).append(segment)
+    for _tier, members in sorted(tiers.items()):
+        if len(members) >= MERGE_FACTOR and sum(s.doc_count_all() for s in members) <= MERGE_MAX_DOCS:
+            for segment in members:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                writer.add_reader(reader)
+                reader.close()
+            return [s for s in segments if s not in members]
+    return segments
+
+
 def prepare(record: Record, reference: dt.date | None) -> Prepared | Problem:
     """Extract and analyze one record (runs in the worker processes)."""
     return guarded(record, lambda: _prepared(extract(record, reference)))
@@ -133,7 +162,7 @@ class WhooshBackend(Backend):
     def flush(self) -> None:
         if self.writer is not None:
             self.vocab.save(self.folder)  # before the commit: extra words are harmless, missing ones not
-            self.writer.commit()
+            self.writer.commit(mergetype=merge_tiers)
             self.writer = None
 
     def abort(self) -> None:
