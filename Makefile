@@ -6,7 +6,7 @@ INDEX  ?= prasa-index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test bench index clean
+.PHONY: run test bench bench-scale index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/orgs_precision.py
 	$(BIN)/python bench/crosslang.py
 	$(BIN)/python bench/load.py --seconds 30
+
+## Archive scale: 1M items, change detection, watch freshness, queries, serving (about 30 minutes)
+bench-scale: $(VENV)/.installed-test
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .ruff_cache

@@ -43,6 +43,12 @@ class Index:
         return reindex_cluster([self.src], ClusterConfig(url="http://fake:9200"), client=self.cluster,
                                table_dir=self.tmp / "tables", **options)
 
+    def version(self):
+        """What a searcher would see change: the Whoosh commit, or the cluster's write count."""
+        if self.kind == "whoosh":
+            return open_index(self.tmp / "ix").latest_generation()
+        return self.cluster.bulk_calls
+
     def ids(self) -> list[str]:
         if self.kind == "whoosh":
             with open_index(self.tmp / "ix").reader() as reader:
@@ -79,9 +85,11 @@ def test_unchanged_files_are_never_opened_and_a_touched_one_is_not_read(index):
     (index.src / "b.jsonl").write_text(_rows("b", 20), "utf-8")
     assert index.reindex().added == 50
     _fresh_counts(index)
+    version = index.version()
     again = index.reindex()
     assert (again.unchanged, again.added, again.updated, again.deleted) == (50, 0, 0, 0)
     assert index.opened == [] and index.works == 0
+    assert index.version() == version  # nothing committed: searchers have nothing new to open
     os.utime(index.src / "a.jsonl", ns=(1, 1))  # touched: new mtime, same bytes
     touched = index.reindex()
     assert touched.unchanged == 50 and index.opened == [] and index.works == 0

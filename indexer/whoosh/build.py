@@ -106,6 +106,7 @@ class WhooshBackend(Backend):
         self.index_dir = Path(index_dir)
         self.gen: Path | None = None  # the new generation a full build writes
         self.writer = None
+        self._vocab: Vocabulary | None = None
 
     @property
     def label(self) -> str:
@@ -118,8 +119,22 @@ class WhooshBackend(Backend):
         fresh = full or current_generation(self.index_dir) is None
         self.gen, self.ix = new_generation(self.index_dir) if fresh else (None, open_index(self.index_dir))
         self.folder = self.gen or current_generation(self.index_dir)
-        self.vocab = Vocabulary() if fresh else Vocabulary.load(self.folder)
+        self._vocab = Vocabulary() if fresh else None
         return fresh
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The generation's surface words, read only once something is written."""
+        if self._vocab is None:
+            self._vocab = Vocabulary.load(self.folder)
+        return self._vocab
+
+    def _writing(self) -> SegmentWriter:
+        """The writer, opened at the first change: a reindex that changes nothing commits nothing
+        (no new segment, no new index version for the searchers to open)."""
+        if self.writer is None:
+            self.writer = SegmentWriter(self.ix, **WRITER_OPTIONS)
+        return self.writer
 
     def open_table(self, fresh: bool) -> FileTable:
         """The generation's ``files.sqlite``; one built before it had a table is seeded from its items."""
@@ -140,7 +155,8 @@ class WhooshBackend(Backend):
                            options=WRITER_OPTIONS, summary=summary, vocab=self.vocab, folder=self.folder,
                            progress=progress)
             return
-        self.writer = SegmentWriter(self.ix, **WRITER_OPTIONS)
+        if fresh:
+            self._writing()  # a new generation is committed even when its sources hold no item
         super().build(sources, fresh, jobs, reference, summary, progress, scan)
 
     def known_items(self) -> dict[str, tuple[str, str]]:
@@ -150,14 +166,14 @@ class WhooshBackend(Backend):
     def write(self, entries, summary: Summary) -> None:
         for entry, update in entries:
             if update:
-                self.writer.update_document(**entry.doc)
+                self._writing().update_document(**entry.doc)
             else:
-                self.writer.add_document(**entry.doc)
+                self._writing().add_document(**entry.doc)
             self.vocab.add(entry.lang, entry.words)
 
     def delete(self, ids: list[str], summary: Summary) -> None:
         for item_id in ids:
-            self.writer.delete_by_term("id", item_id)
+            self._writing().delete_by_term("id", item_id)
 
     def flush(self) -> None:
         if self.writer is not None:
