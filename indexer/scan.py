@@ -57,9 +57,10 @@ class Scan:
         self.reread = table.get_meta(EXTRACTION_KEY) != extraction  # another version or reference date
         table.set_meta(EXTRACTION_KEY, extraction)
         self.known = table.files()
+        self.empty = not self.known  # a new build: no id is held, nothing to look up
         self.claimed: set[str] = set()  # ids settled in this pass
-        self.gone_ids: set[str] = set()
-        self.deleted: list[str] = []  # ids the index must drop once the pass is over
+        self.dropped: set[str] = set()  # ids this pass took from the table (gone files, vanished items)
+        self.deleted: list[str] = []  # those no file claimed again: the index drops them after the pass
 
     def scope(self) -> list[Path]:
         """What this pass looks at: the sources, or the event paths that lie under one of them,
@@ -91,7 +92,7 @@ class Scan:
                 continue
             inside = any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
             if inside or (self.paths is None and not os.path.exists(path)):
-                self.gone_ids.update(self.table.drop_file(path))
+                self.dropped.update(self.table.drop_file(path))
                 del self.known[path]
 
     def works(self) -> Iterator[Work | Problem]:
@@ -100,7 +101,7 @@ class Scan:
         self.drop_gone(scope, listed)
         for path in listed:
             yield from self._file(path)
-        self.deleted += [i for i in self.gone_ids if i not in self.claimed]
+        self.deleted = sorted(self.dropped - self.claimed)  # an item moved to another file is kept
 
     def _file(self, path: Path) -> Iterator[Work | Problem]:
         key, state = _key(path), stat_of(path)
@@ -117,7 +118,7 @@ class Scan:
             return
         before: dict[str, list[str]] = defaultdict(list)
         held: dict[str, str] = {}
-        for held_id, raw in self.table.items_of(key):
+        for held_id, raw in () if self.empty else self.table.items_of(key):
             held[held_id] = raw
             if not self.reread:
                 before[raw].append(held_id)
@@ -137,19 +138,19 @@ class Scan:
             settled = self._settle(own, record.path, key)
             rows.append((settled, key, raw))
             seeded = held.get(settled, "")
-            yield Work(record, settled, settled != own, settled in held or settled in self.gone_ids,
+            yield Work(record, settled, settled != own, settled in held or settled in self.dropped,
                        seeded[len(SEEDED):] if seeded.startswith(SEEDED) else None)
         gone = held.keys() - {r[0] for r in rows}
         self.table.drop_items(gone)
-        self.deleted += gone
+        self.dropped |= gone
         self.table.put_items(rows)
         self.table.set_file(key, FileState(state.size, state.mtime_ns, digest, len(rows)))
 
     def _settle(self, own: str, shown_path: str, key: str) -> str:
         """The record's own id, unless this pass or another file holds it: then ``id@file``."""
-        holder = None if own in self.claimed else self.table.owner(own)
+        holder = None if own in self.claimed or self.empty else self.table.owner(own)
         taken = own in self.claimed or (holder is not None and holder != key)
-        settled = unique_id(own, shown_path, self.claimed, self.table, key) if taken else own
+        settled = unique_id(own, shown_path, self.claimed, None if self.empty else self.table, key) if taken else own
         if settled != own:
             self.summary.renamed.append(f"{shown_path}: id {own!r} is taken, indexed as {settled!r}")
         self.claimed.add(settled)

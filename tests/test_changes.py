@@ -209,3 +209,15 @@ def test_a_new_reference_date_rereads_every_file(index):
 
     summary = index.reindex(reference=dt.date(2020, 1, 1))
     assert index.opened == ["a.jsonl"] and summary.updated == 3
+
+
+def test_an_item_moved_from_one_changed_file_to_another_stays(index):
+    (index.src / "a.jsonl").write_text(_rows("m", 3), "utf-8")
+    (index.src / "b.jsonl").write_text(_rows("n", 2), "utf-8")
+    index.reindex()
+    moved = _rows("m", 3).splitlines(keepends=True)
+    (index.src / "a.jsonl").write_text("".join(moved[:2]), "utf-8")  # m2 leaves a.jsonl (read first) ...
+    (index.src / "b.jsonl").write_text(_rows("n", 2) + moved[2], "utf-8")  # ... for b.jsonl
+    summary = index.reindex()
+    assert summary.deleted == 0 and summary.updated == 1 and summary.documents == 5
+    assert index.ids() == ["m0", "m1", "m2", "n0", "n1"]
