@@ -89,3 +89,25 @@ def test_a_language_given_per_item_in_json_lines_is_kept(tmp_path):
                                  "body": MISDECLARED[200:700]}) + "\n", "utf-8")
     (item,) = items(lines)
     assert (item.language, item.declared_language) == ("pl", None)
+
+
+def _rss(channel_lang: str, entries: list[str]) -> str:
+    items = "".join(f"<item><guid>e{n}</guid><description>{text}</description></item>"
+                    for n, text in enumerate(entries))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Desk</title>'
+            f"<language>{channel_lang}</language>{items}</channel></rss>")
+
+
+def test_a_short_entry_in_another_language_than_its_channel(tmp_path: Path):
+    """A one-sentence entry plainly in English under a Polish channel is English, and the reverse;
+    a few words keep what the channel declares (langs.SHORT_CHARS, SHORT_PROBABILITY)."""
+    (tmp_path / "pl.rss").write_text(_rss("pl", [
+        "The European Commission fined the shipping company for breaking the sanctions on Monday.",
+        "Komisja Europejska nałożyła w poniedziałek karę na firmę żeglugową za łamanie sankcji.",
+        "Breaking news",
+    ]), "utf-8")
+    (tmp_path / "en.rss").write_text(_rss("en", [
+        "Rząd przyjął w czwartek projekt ustawy o ochronie ludności i obronie cywilnej.",
+    ]), "utf-8")
+    assert [i.language for i in items(tmp_path / "pl.rss")] == ["en", "pl", "pl"]
+    assert [i.language for i in items(tmp_path / "en.rss")] == ["pl"]

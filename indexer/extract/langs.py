@@ -5,8 +5,10 @@ download).  What the source says counts in two ways (``choose``): a
 ``language`` given per item by a JSON Lines producer is taken as it is; a
 language a feed's channel, an Atom ``xml:lang`` or a page's ``<html lang>``
 declares is a hint, often a CMS default (``en-US`` on a Polish site), and
-gives way to the detected language when the text is long enough and the
-detector sure of it.
+gives way to the detected language when the detector is sure of it: on a
+text of ``SURE_CHARS`` letters or more at ``SURE_PROBABILITY``, on a shorter
+one (a feed entry's single sentence) only at ``SHORT_PROBABILITY``, set by
+``bench/tune_langs.py`` from the detector's measured error on short texts.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ _ALIASES = {
 }
 
 
-SURE_CHARS = 200  # letters of text below which a declared language is kept
-SURE_PROBABILITY = 0.95  # and the detector's probability (normalized over CANDIDATES) below which
+SURE_CHARS = 200  # letters of text from which the detector's verdict at SURE_PROBABILITY wins
+SURE_PROBABILITY = 0.95  # (its probability, normalized over CANDIDATES) over a declared language
+SHORT_CHARS = 20  # a shorter text keeps what its source declares, however sure the detector
+SHORT_PROBABILITY = 0.8  # below SURE_CHARS letters: bench/tune_langs.py (tuned for <= 0.1 % wrong per language)
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +62,9 @@ def detect(text: str) -> tuple[str, bool]:
     if not letters:
         return OTHER, False
     lang, probability = _identifier().classify(sample.lower())  # all-caps wire headlines confuse langid
-    return (lang if lang in LANGUAGES else OTHER), letters >= SURE_CHARS and probability >= SURE_PROBABILITY
+    sure = probability >= SURE_PROBABILITY if letters >= SURE_CHARS \
+        else letters >= SHORT_CHARS and probability >= SHORT_PROBABILITY
+    return (lang if lang in LANGUAGES else OTHER), sure
 
 
 def choose(text: str, given: object = None, declared: object = None) -> str:
