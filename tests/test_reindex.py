@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 
 from indexer import open_index, reindex
 from indexer.whoosh.store import current_generation
+from search import SearchRequest, SearchService
 from web.cli import main
 
 from .conftest import CORPUS, EN_SEED, PL_SEED, SAMPLE, SEEDS
@@ -137,7 +139,9 @@ def test_every_problem_is_reported_through_two_workers(tmp_path: Path, full: boo
 
 
 def test_many_small_commits_merge_by_tier_and_keep_every_item(tmp_path: Path):
-    """A watcher's commits (5 items each): small segments merge ten at a time, the full build's stay."""
+    """A watcher's commits (5 items each): small segments merge a tier at a time, the full build's stay."""
+    from indexer.whoosh.build import MERGE_FACTOR
+
     src = tmp_path / "src"
     shutil.copytree(SAMPLE, src / "sample")
     index = tmp_path / "ix"
@@ -152,5 +156,18 @@ def test_many_small_commits_merge_by_tier_and_keep_every_item(tmp_path: Path):
     with open_index(index).reader() as reader:
         sizes = sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())
         assert reader.doc_count() == sum(built) + 23 * 5
-    # the 11th commit merges the ten segments before it into its own (55 items), and so does the 22nd
-    assert sizes == sorted(built + [55, 55, 5])
+    tiers = Counter(len(str(size)) for size in sizes)
+    assert len(sizes) < 23 and max(tiers.values()) < MERGE_FACTOR + len(built)  # merged as they came
+    service = SearchService(index)
+    assert all(service.search(SearchRequest(q=f"w{n}x", translate=False)).total == 5 for n in range(23))
+
+
+def test_the_merge_policy_takes_one_small_tier_and_never_a_large_segment():
+    from indexer.whoosh.build import MERGE_FACTOR, MERGE_MAX_DOCS, tier_to_merge
+
+    assert tier_to_merge([500_000, 500_000, 5, 5, 5]) == []  # not yet MERGE_FACTOR of a tier
+    assert tier_to_merge([500_000, 5, 7, 5, 9, 55]) == [1, 2, 3, 4]  # the lowest full tier only
+    assert tier_to_merge([500_000] * 9) == []  # large segments: over MERGE_MAX_DOCS together
+    big = MERGE_MAX_DOCS // MERGE_FACTOR + 1  # a full tier whose merge would be too large
+    assert tier_to_merge([big] * MERGE_FACTOR) == []
+    assert tier_to_merge([big - 2] * MERGE_FACTOR) == list(range(MERGE_FACTOR))

@@ -21,7 +21,10 @@ QUERIES = ["OBWE", "handel ludźmi", "trafficking persons", "UN OR OSCE", "resol
 NEWS_QUERIES = ["Trump", "Trumpa", "Unia Europejska", '"Unii Europejskiej"', "Białoru*", "Tusk OR Kaczyński",
                 "Rosja -Ukraina", "wybory NOT Trump", "lang:pl brexit", "org:un", "oil prices",
                 '"interest rates"', "compan*", "bank AND loan", "wheat -corn", "dollar OR yen",
-                "lang:en trade", "Brexit~1", "(oil OR gas) AND NOT opec", "date:[1987 TO 1988] cocoa"]
+                "lang:en trade", "Brexit~1", "(oil OR gas) AND NOT opec", "date:[1987 TO 1988] cocoa",
+                # phrases of common words: many blocks per word, positions read for the shared items only
+                '"said it"', '"the company said"', '"New York"', '"per cent"', '"pct of the"',
+                '"Komisji Europejskiej"', '"Parlamentu Europejskiego"']
 
 
 def _same_documents(service, text: str) -> tuple[list[int], list[int]]:

@@ -57,7 +57,8 @@ class Prepared:
         self.doc["doc"] = json.dumps(stored, ensure_ascii=False)
 
 
-MERGE_FACTOR = 10  # segments of one size tier merged into one (Lucene's LogMergePolicy default)
+MERGE_FACTOR = 4  # segments of one size tier merged into one (Lucene's LogMergePolicy has 10; fewer
+# segments keep a term's look-up per segment cheap, and the merges stay small: see MERGE_MAX_DOCS)
 MERGE_MAX_DOCS = 10_000  # a commit never merges more than this: bigger segments stay as they are
 
 
@@ -67,23 +68,30 @@ def merge_tiers(writer, segments: list) -> list:
     Segments are grouped by size tier (1-9 documents, 10-99, ...); the lowest
     tier holding ``MERGE_FACTOR`` segments is merged into one, if that is at most
     ``MERGE_MAX_DOCS`` documents.  A watched archive that commits every minute
-    keeps a few dozen small segments at most, and a commit never starts a merge
+    keeps a dozen small segments at most, and a commit never starts a merge
     of the large segments a full build wrote (Whoosh's ``MERGE_SMALL`` could:
     with enough small segments, the large ones fall under its threshold too).
     """
     from whoosh.reading import SegmentReader
 
-    tiers: dict[int, list] = {}
-    for segment in segments:
-        tiers.setdefault(len(str(max(segment.doc_count_all(), 1))), []).append(segment)
+    chosen = set(tier_to_merge([s.doc_count_all() for s in segments]))
+    for n in sorted(chosen):
+        reader = SegmentReader(writer.storage, writer.schema, segments[n])
+        writer.add_reader(reader)
+        reader.close()
+    return [s for n, s in enumerate(segments) if n not in chosen]
+
+
+def tier_to_merge(sizes: list[int]) -> list[int]:
+    """The places of the segments to merge: the lowest size tier with ``MERGE_FACTOR`` of them, if
+    together they hold at most ``MERGE_MAX_DOCS`` documents; none otherwise."""
+    tiers: dict[int, list[int]] = {}
+    for n, size in enumerate(sizes):
+        tiers.setdefault(len(str(max(size, 1))), []).append(n)
     for _tier, members in sorted(tiers.items()):
-        if len(members) >= MERGE_FACTOR and sum(s.doc_count_all() for s in members) <= MERGE_MAX_DOCS:
-            for segment in members:
-                reader = SegmentReader(writer.storage, writer.schema, segment)
-                writer.add_reader(reader)
-                reader.close()
-            return [s for s in segments if s not in members]
-    return segments
+        if len(members) >= MERGE_FACTOR and sum(sizes[n] for n in members) <= MERGE_MAX_DOCS:
+            return members
+    return []
 
 
 def prepare(record: Record, reference: dt.date | None) -> Prepared | Problem:
