@@ -115,6 +115,7 @@ class WhooshBackend(Backend):
         self.gen: Path | None = None  # the new generation a full build writes
         self.writer = None
         self._vocab: Vocabulary | None = None
+        self._searcher = None
 
     @property
     def label(self) -> str:
@@ -173,23 +174,35 @@ class WhooshBackend(Backend):
 
     def write(self, entries, summary: Summary) -> None:
         for entry, update in entries:
-            if update:
-                self._writing().update_document(**entry.doc)
-            else:
-                self._writing().add_document(**entry.doc)
+            if update:  # Whoosh's update_document opens a searcher per call: 4 ms at 1M items
+                self._writing().delete_by_term("id", entry.id, searcher=self._existing())
+            self._writing().add_document(**entry.doc)
             self.vocab.add(entry.lang, entry.words)
 
     def delete(self, ids: list[str], summary: Summary) -> None:
         for item_id in ids:
-            self._writing().delete_by_term("id", item_id)
+            self._writing().delete_by_term("id", item_id, searcher=self._existing())
+
+    def _existing(self):
+        """One searcher over the segments the writer started from, for every delete of the pass."""
+        if self._searcher is None:
+            self._searcher = self._writing().searcher()
+        return self._searcher
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def flush(self) -> None:
+        self._close_searcher()
         if self.writer is not None:
             self.vocab.save(self.folder)  # before the commit: extra words are harmless, missing ones not
             self.writer.commit(mergetype=merge_tiers)
             self.writer = None
 
     def abort(self) -> None:
+        self._close_searcher()
         if self.writer is not None:
             self.writer.cancel()
         if self.gen is not None:
