@@ -160,6 +160,7 @@ def run_reindex(backend: Backend, sources: list[Path], *, full: bool = False, jo
     readable = readable_sources(sources, summary)
     with backend.lock():
         fresh = backend.begin(full)
+        table = None
         try:
             table = backend.open_table(fresh)
             scan = Scan(table, readable, summary, extraction=f"{EXTRACTOR_VERSION}|{reference}",
@@ -171,7 +172,7 @@ def run_reindex(backend: Backend, sources: list[Path], *, full: bool = False, jo
             backend.abort()
             raise
         finally:
-            if "table" in locals():
+            if table is not None:
                 table.close()
         if fresh:
             backend.swap()

@@ -10,9 +10,9 @@ the problems met reading; the rest is counted, not read.  Per file:
   old ones: a match is unchanged (not extracted), the rest are written, and
   the file's old items that no record matches any more are deleted.
 
-An id is settled as before (``settle_id``): the first file to claim it keeps
-it, a later one gets ``id@file``; the owner of an id is asked of the table, so
-unchanged files claim theirs without being read.
+An id is settled as before the file table: the first file to claim it keeps
+it, a later one gets ``id@file`` (``unique_id``); the owner of an id is asked of
+the table, so unchanged files keep theirs without being read.
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ class Scan:
         """The record's own id, unless this pass or another file holds it: then ``id@file``."""
         holder = None if own in self.claimed or self.empty else self.table.owner(own)
         taken = own in self.claimed or (holder is not None and holder != key)
-        settled = unique_id(own, shown_path, self.claimed, None if self.empty else self.table, key) if taken else own
+        table = None if self.empty else self.table
+        settled = unique_id(own, shown_path, self.claimed, table, key) if taken else own
         if settled != own:
             self.summary.renamed.append(f"{shown_path}: id {own!r} is taken, indexed as {settled!r}")
         self.claimed.add(settled)
