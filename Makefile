@@ -37,13 +37,14 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check indexer search web tests bench
 	$(BIN)/python -m pytest -q
 
-## Benchmarks, quality and load figures on ../shared (see README); about 20 minutes
+## Benchmarks, quality and load figures on ../shared (see README); about 35 minutes
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/stempel_tables.py
 	bash .ci/system-deps
 	$(BIN)/python bench/lucene_parity.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/tune_langs.py
 	$(BIN)/python bench/orgs_precision.py
 	$(BIN)/python bench/crosslang.py
 	$(BIN)/python bench/load.py --seconds 30
