@@ -65,10 +65,11 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def record_digest(fields: dict, key: str) -> str:
-    """A digest of one raw record as read (its fields and its place in the file)."""
+def record_digest(fields: dict, item_id: str) -> str:
+    """A digest of one raw record as read: its fields and the id it has of its own (which, for a
+    record without an ``id`` field, is its place in the file)."""
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(f"{key}\x00{payload}".encode("utf-8", "replace"), digest_size=12).hexdigest()
+    return hashlib.blake2b(f"{item_id}\x00{payload}".encode("utf-8", "replace"), digest_size=12).hexdigest()
 
 
 class FileTable:
@@ -76,6 +77,7 @@ class FileTable:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        # --jobs N: the scan that reads and writes the table runs in the pool's feeder thread
         self.db = sqlite3.connect(self.path, isolation_level="DEFERRED", check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -128,14 +130,8 @@ class FileTable:
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
         return ids
 
-    def item_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
-
     def commit(self) -> None:
         self.db.commit()
-
-    def rollback(self) -> None:
-        self.db.rollback()
 
     def close(self) -> None:
         self.db.close()

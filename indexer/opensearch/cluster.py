@@ -254,10 +254,7 @@ class ClusterBackend(Backend):
         self.client.index(index=self.config.meta, id=TOKEN, body={"token": token}, refresh=True)
 
     def _cluster_token(self) -> str | None:
-        if not self.client.indices.exists(index=self.config.meta):
-            return None
-        found = self.client.get(index=self.config.meta, id=TOKEN, ignore=[404])
-        return found["_source"].get("token") if found.get("found") else None
+        return (_meta_doc(self.client, self.config, TOKEN) or {}).get("token")
 
     def write(self, entries, summary: Summary) -> None:
         _bulk(self.client, _actions(entries, self.target, self.paths), summary, self.paths)
@@ -292,7 +289,12 @@ def reindex_cluster(sources: list[Path], config: ClusterConfig, *, full: bool = 
 
 
 def read_last_cluster_reindex(client, config: ClusterConfig) -> dict | None:
+    return _meta_doc(client, config, "last_reindex")
+
+
+def _meta_doc(client, config: ClusterConfig, doc_id: str) -> dict | None:
+    """A document of the meta index (the last summary, the file table's token), or None."""
     if not client.indices.exists(index=config.meta):
         return None
-    found = client.get(index=config.meta, id="last_reindex", ignore=[404])
+    found = client.get(index=config.meta, id=doc_id, ignore=[404])
     return found.get("_source") if found.get("found") else None

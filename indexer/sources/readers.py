@@ -75,39 +75,33 @@ def _split_items(text: str) -> list[str]:
 def read_jsonl_file(path: Path) -> Iterator[Record | Problem]:
     """JSON Lines (plain or gzip'd), read as a stream: no file size limit, one line at a time.
     A JSON array file (``[...]``) is accepted too, read whole under the file size limit."""
-    with open_stream(path) as stream:
-        if stream.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-            yield from _json_array(path)
-            return
-        for n, line in lines(stream):
-            if line is None:
-                yield Problem(f"{path}:{n}", f"line is over the {records.MAX_LINE_BYTES} byte limit")
-                continue
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
-                continue
-            if not isinstance(row, dict):
-                yield Problem(f"{path}:{n}", f"expected a JSON object, got {type(row).__name__}")
-            else:
-                yield Record(row, str(path), str(n))
-
-
-def _json_array(path: Path) -> Iterator[Record | Problem]:
-    text, _encoding = decode(read_bytes(path))
-    try:
-        rows = json.loads(text.lstrip())
-    except json.JSONDecodeError as e:
-        yield Problem(str(path), f"invalid JSON: {e}")
-        return
-    for n, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
+    for n, row in _json_rows(path):
+        if isinstance(row, Problem):
+            yield row
+        elif not isinstance(row, dict):
             yield Problem(f"{path}:{n}", f"expected a JSON object, got {type(row).__name__}")
         else:
             yield Record(row, str(path), str(n))
+
+
+def _json_rows(path: Path) -> Iterator[tuple[int, object]]:
+    """(number, value) of each JSON line, or of each element of a JSON array file."""
+    with open_stream(path) as stream:
+        if stream.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            text, _encoding = decode(read_bytes(path))
+            try:
+                yield from enumerate(json.loads(text.lstrip()), start=1)
+            except json.JSONDecodeError as e:
+                yield 0, Problem(str(path), f"invalid JSON: {e}")
+            return
+        for n, line in lines(stream):
+            if line is None:
+                yield n, Problem(f"{path}:{n}", f"line is over the {records.MAX_LINE_BYTES} byte limit")
+            elif line.strip():
+                try:
+                    yield n, json.loads(line)
+                except json.JSONDecodeError as e:
+                    yield n, Problem(f"{path}:{n}", f"invalid JSON: {e.msg} at column {e.colno}")
 
 
 def _readers():
