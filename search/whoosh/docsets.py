@@ -6,8 +6,9 @@ Here each term's postings are read a block at a time into arrays (document
 numbers and term frequencies), scored with BM25 per field (Lucene's idf,
 k1/b tuned on the SciFact train claims, see ``bench/quality.py``), and the
 boolean structure (And, Or, DisjunctionMax, Not, AndNot, AndMaybe, boosts) is evaluated with
-numpy set operations.  Other queries (phrases, spans,
-ranges) are matched and scored by Whoosh's own matchers, so every query works.
+numpy set operations; phrases are the items holding every word, checked by
+position.  Other queries (spans, ranges) are matched and scored by Whoosh's
+own matchers, so every query works.
 
 Field lengths come from the index's ``c_tlen``/``c_blen`` columns (exact token
 counts; Whoosh itself uses a one-byte approximation).  Deleted documents are
@@ -63,9 +64,7 @@ def gathered(parts: list[Scored], size: int = 0) -> tuple[np.ndarray, np.ndarray
     docs = np.concatenate([p.docs for p in parts]) if parts else _NOTHING
     scores = np.concatenate([p.scores for p in parts]).astype(float) if parts else np.zeros(0)
     if _dense(len(docs), size):
-        seen = np.zeros(size, dtype=bool)
-        seen[docs] = True
-        unique = np.flatnonzero(seen)
+        unique = np.flatnonzero(_marked(docs, size))
         rank = np.empty(size, dtype=np.int32)  # only the documents present are ever read back
         rank[unique] = np.arange(len(unique), dtype=np.int32)
         return unique, rank[docs], scores
@@ -76,10 +75,14 @@ def gathered(parts: list[Scored], size: int = 0) -> tuple[np.ndarray, np.ndarray
 def member(docs: np.ndarray, of: np.ndarray, size: int = 0) -> np.ndarray:
     """Which of ``docs`` are in ``of`` (both sorted, unique): ``np.isin``, by marks when ``of`` is large."""
     if _dense(len(of), size):
-        marks = np.zeros(size, dtype=bool)
-        marks[of] = True
-        return marks[docs]
+        return _marked(of, size)[docs]
     return np.isin(docs, of, assume_unique=True)
+
+
+def _marked(docs: np.ndarray, size: int) -> np.ndarray:
+    marks = np.zeros(size, dtype=bool)
+    marks[docs] = True
+    return marks
 
 
 def first_in_order(primary: np.ndarray, docs: np.ndarray, need: int) -> np.ndarray:
@@ -201,18 +204,13 @@ class Matcher:
         posting: at 1M items a phrase of two common words took 200-300 ms.  The score is the
         words' BM25 (as for the same words under AND), not Whoosh's.
         """
-        parts = [self.term(q.fieldname, word) for word in q.words]
-        docs = min(parts, key=lambda p: len(p.docs)).docs
-        for part in parts:
-            docs = docs[member(docs, part.docs, self.size)]
-        if not len(docs):
+        every = self._and(wq.And([wq.Term(q.fieldname, word) for word in q.words]))
+        if not len(every.docs):
             return Scored.empty()
-        positions = [self._positions(q.fieldname, word, docs) for word in dict.fromkeys(q.words)]
-        at = dict(zip(dict.fromkeys(q.words), positions, strict=True))
-        keep = np.fromiter((d for d in docs.tolist() if _in_a_row([at[w].get(d, ()) for w in q.words])),
-                           dtype=np.int64)
-        scores = sum((scores_at(p, keep, self.size) for p in parts), np.zeros(len(keep)))
-        return Scored(keep, scores * q.boost)
+        at = {word: self._positions(q.fieldname, word, every.docs) for word in dict.fromkeys(q.words)}
+        keep = np.fromiter((_in_a_row([at[w].get(d, ()) for w in q.words]) for d in every.docs.tolist()),
+                           dtype=bool, count=len(every.docs))
+        return Scored(every.docs[keep], every.scores[keep] * q.boost)
 
     def _positions(self, fieldname: str, word, docs: np.ndarray) -> dict[int, tuple[int, ...]]:
         """The positions of ``word`` in each of ``docs`` (sorted), over every segment."""

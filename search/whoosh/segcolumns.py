@@ -31,7 +31,10 @@ _LOCK = threading.Lock()
 
 
 def load_columns(reader) -> Columns:
-    """The facet columns of every document of ``reader`` (a segment or a multi-segment reader)."""
+    """The facet columns of every document of ``reader`` (a segment or a multi-segment reader).
+
+    Cached parts of the same index's segments that ``reader`` no longer has (merged away)
+    are dropped."""
     leaves = reader.leaf_readers() if reader.doc_count_all() else []
     parts, live = [], []
     for leaf, _offset in leaves:
@@ -40,6 +43,7 @@ def load_columns(reader) -> Columns:
         if leaf.has_deletions():
             mask[np.fromiter(_deleted(leaf), dtype=np.int64)] = False
         live.append(mask)
+    _forget_except({_key(leaf) for leaf, _offset in leaves} - {None})
     return Columns.concat(parts, np.concatenate(live) if live else np.ones(0, dtype=bool))
 
 
@@ -50,12 +54,19 @@ def _deleted(leaf):
     return (d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
 
 
-def _cached(leaf) -> Part:
+def _key(leaf) -> tuple | None:
+    """A segment's cache key: its index folder, id and document count (None: not a file segment)."""
     segment = getattr(leaf, "_segment", None)
     folder = getattr(getattr(leaf, "_storage", None), "folder", None)
     if segment is None or folder is None:
+        return None
+    return folder, segment.segment_id(), leaf.doc_count_all()
+
+
+def _cached(leaf) -> Part:
+    key = _key(leaf)
+    if key is None:
         return segment_part(leaf)
-    key = (folder, segment.segment_id(), leaf.doc_count_all())
     with _LOCK:
         found = _PARTS.get(key)
     if found is None:
@@ -65,14 +76,7 @@ def _cached(leaf) -> Part:
     return found
 
 
-def forget_except(reader) -> None:
-    """Drop cached parts of this index's segments that ``reader`` no longer has (merged away)."""
-    keep = set()
-    for leaf, _offset in reader.leaf_readers() if reader.doc_count_all() else []:
-        segment = getattr(leaf, "_segment", None)
-        folder = getattr(getattr(leaf, "_storage", None), "folder", None)
-        if segment is not None:
-            keep.add((folder, segment.segment_id(), leaf.doc_count_all()))
+def _forget_except(keep: set[tuple]) -> None:
     folders = {k[0] for k in keep}
     with _LOCK:
         for key in [k for k in _PARTS if k[0] in folders and k not in keep]:

@@ -49,7 +49,7 @@ from ..service import (
 )
 from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
 from .most import match_most
-from .segcolumns import forget_except, load_columns
+from .segcolumns import load_columns
 
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
 POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
@@ -66,7 +66,6 @@ class _Generation:
         with self.ix.reader() as reader:  # the version and the columns of one and the same commit
             self.version = reader.generation()
             self.columns = load_columns(reader)
-            forget_except(reader)
             if "body_pl" in reader.indexed_field_names():
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
         self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
