@@ -108,6 +108,7 @@ def test_frequent_terms_arrays_equal_their_blocks(tmp_path, monkeypatch):
     # a 300-item index has few terms in 512 items; below INLINE_BELOW a term has no blocks (nor arrays)
     minimum = max(20, INLINE_BELOW)
     monkeypatch.setattr(arrays, "ARRAYS_MIN", minimum)
+    monkeypatch.setattr(arrays, "COMPLETE_DOCS", 0)  # no segment small enough to keep every term
     docs = _documents([CORPUS / "pl-news-bsnlp.jsonl.gz"], limit=300)
     ix = _merged(tmp_path / "merged", docs, SegmentWriter)
     writer = SegmentWriter(ix, **WRITER_OPTIONS)  # and a second, unmerged segment
@@ -142,3 +143,33 @@ def test_frequent_terms_arrays_equal_their_blocks(tmp_path, monkeypatch):
             a, b = fast.term(fieldname, text), slow.term(fieldname, text)
             assert len(a.docs) >= 20
             assert np.array_equal(a.docs, b.docs) and np.allclose(a.scores, b.scores)
+
+
+def test_small_segment_keeps_every_term(tmp_path, monkeypatch):
+    """A segment of a few hundred items (a watcher's commit) keeps every term's arrays and says so:
+    the matcher answers from them alone, a word the segment lacks without a term-table look-up."""
+    docs = _documents([CORPUS / "pl-news-bsnlp.jsonl.gz"], limit=300)
+    ix = _build(tmp_path / "small", docs, SegmentWriter)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        stored = arrays.segment_arrays(reader)
+        assert stored.complete
+        terms = list(reader.all_terms())
+        for fieldname, btext in terms:  # inlined terms too, which have no blocks
+            got = stored.get(fieldname, btext)
+            ids, weights = _read_postings(reader.postings(fieldname, btext))
+            assert np.array_equal(got[0], ids) and np.array_equal(got[1], weights)
+        columns = load_columns(reader)
+        fast, slow = Matcher(searcher, columns), Matcher(searcher, columns)
+        slow.arrays = [None] * len(slow.arrays)
+        words = [text for f, text in terms if f == "body_pl"][::97]
+        for word in words:
+            a, b = fast.term("body_pl", word), slow.term("body_pl", word)
+            assert len(a.docs) and np.array_equal(a.docs, b.docs) and np.allclose(a.scores, b.scores)
+
+        def no_lookup(*args, **kwargs):
+            raise AssertionError("looked up in Whoosh's term table")
+        monkeypatch.setattr(reader, "postings", no_lookup)
+        fast.cache = type(fast.cache)()
+        assert len(fast.term("body_pl", "zzzniemaslowa").docs) == 0
+        assert np.array_equal(fast.term("body_pl", words[0]).docs, slow.term("body_pl", words[0]).docs)

@@ -174,11 +174,11 @@ def file_postings(fieldwriter, schema, lengths, pool: TermPool, arrays: ArraysWr
             postwriter = fieldwriter._postwriter
             field_lengths = lengths.of(name) if lengths else None
             prefix = pack_ushort(fieldwriter._fieldid)
+        if arrays is not None:
+            arrays.add(name, btext, rows)
         if len(rows) < INLINE_BELOW * 3:
             table.add(prefix + btext, _inlined_info(rows, field_lengths))
             continue
-        if arrays is not None:
-            arrays.add(name, btext, rows)
         fieldwriter.start_term(btext)
         _fill_blocks(postwriter, rows, field_lengths)
         table.flush()  # finish_term adds this term's entry itself, after the ones held

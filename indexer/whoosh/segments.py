@@ -219,7 +219,7 @@ class SegmentWriter(writing.SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader(), self.schema) if self.codec.length_stats else None
-        arrays = ArraysWriter()
+        arrays = ArraysWriter(documents=self.docnum)
         file_postings(self.fieldwriter, self.schema, lengths, self.pool, arrays)
         self.fieldwriter.close()
         arrays.write(self.storage, self.newsegment)

@@ -68,8 +68,23 @@ def gathered(parts: list[Scored], size: int = 0) -> tuple[np.ndarray, np.ndarray
         rank = np.empty(size, dtype=np.int32)  # only the documents present are ever read back
         rank[unique] = np.arange(len(unique), dtype=np.int32)
         return unique, rank[docs], scores
-    unique, inverse = np.unique(docs, return_inverse=True)
-    return unique, inverse, scores
+    return *_unique_runs(docs), scores
+
+
+def _unique_runs(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(docs, return_inverse=True)`` for parts that are each sorted: a stable sort
+    (Timsort) merges the runs in O(n log k) where ``np.unique``'s quicksort sorts from scratch
+    (3-5 times faster on a union of a few terms' postings)."""
+    if not len(docs):
+        return docs, np.zeros(0, dtype=np.intp)
+    order = np.argsort(docs, kind="stable")
+    ordered = docs[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    inverse = np.empty(len(docs), dtype=np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    return ordered[starts], inverse
 
 
 def member(docs: np.ndarray, of: np.ndarray, size: int = 0) -> np.ndarray:
@@ -262,6 +277,10 @@ class Matcher:
         scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
         return Scored(docs, scores * boost)
 
+    def holds(self, fieldname: str, text) -> bool:
+        """Does any document (deleted ones too) hold the term?"""
+        return len(self._postings(fieldname, text)[0]) > 0
+
     def _avg_length(self, fieldname: str) -> float:
         if fieldname not in self._avg:
             self._avg[fieldname] = (self.reader.field_length(fieldname) / self.count) or 1.0
@@ -282,7 +301,7 @@ class Matcher:
         for (searcher, offset), arrays in zip(self.leaves, self.arrays, strict=True):
             reader = searcher.reader()
             read = arrays.get(fieldname, btext) if arrays is not None else None
-            if read is None:
+            if read is None and not (arrays is not None and arrays.complete):
                 try:  # one look-up in the segment's term table, not a test and then a read
                     read = _read_postings(reader.postings(fieldname, text))
                 except TermNotFound:

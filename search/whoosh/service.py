@@ -185,7 +185,7 @@ class SearchService(BaseService):
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.selected("organization"))
-        result.hits = self._hits(searcher, q, page_docs, request.ui_lang, orgs)
+        result.hits = self._hits(searcher, self._local.matcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
         return result, parsed.words
@@ -232,15 +232,18 @@ class SearchService(BaseService):
         return first_in_order(primary, final, need)
 
 
-    def _hits(self, searcher, q, groups: list[list[int]], ui_lang: str, orgs: set[str]) -> list[dict]:
+    def _hits(self, searcher, matcher: Matcher, q, groups: list[list[int]], ui_lang: str,
+              orgs: set[str]) -> list[dict]:
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
         # loop variable and skips every field after the first, so walk the leaves here.
+        # Whether a term is in the index comes from the postings the match has just read
+        # (cached), not from a term-table look-up in every segment.
         terms: dict[str, set[str]] = {}
         reader = searcher.reader()
         for leaf in q.leaves():
             for fieldname, btext in leaf.expanded_terms(reader, phrases=True):
                 text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                if (fieldname, text) in reader:
+                if matcher.holds(fieldname, text):
                     terms.setdefault(fieldname.rsplit("_", 1)[-1], set()).add(text)
                 if fieldname == "orgs":
                     orgs.add(text)
