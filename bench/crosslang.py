@@ -76,24 +76,37 @@ def precision(service: SearchService, queries: dict, relevant: dict[str, set[str
     return sum(scores) / len(scores), with_hits
 
 
+def relevant_sets(shared: Path, pl_queries: dict, en_queries: dict) -> tuple[dict, dict]:
+    """The relevant items per topic: Reuters items by ``topics``, Polish news items by ``topic``."""
+    corpus = shared / "corpus"
+    polish, reuters = rows(corpus / "pl-news-bsnlp.jsonl.gz"), rows(corpus / "en-news-reuters21578.jsonl.gz")
+    by_reuters = {t: {r["id"] for r in reuters if t in (r.get("topics") or [])} for t in pl_queries}
+    by_polish = {t: {r["id"] for r in polish if r.get("topic") == t} for t in en_queries}
+    return by_reuters, by_polish
+
+
+def corpus_index(shared: Path, index: Path) -> Path:
+    """One index of the Polish news and Reuters corpora (22,680 items)."""
+    corpus = shared / "corpus"
+    reindex([corpus / "pl-news-bsnlp.jsonl.gz", corpus / "en-news-reuters21578.jsonl.gz"], index, full=True, jobs=2)
+    return index
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--index", type=Path, help="an index of the two news corpora built before (else built here)")
     args = parser.parse_args()
     os.environ.setdefault("TQDM_DISABLE", "1")
     print(f"translation: {translation_status()}; {time.strftime('%Y-%m-%d')}\n")
-    corpus = args.shared / "corpus"
-    polish, reuters = rows(corpus / "pl-news-bsnlp.jsonl.gz"), rows(corpus / "en-news-reuters21578.jsonl.gz")
-    by_reuters = {t: {r["id"] for r in reuters if t in (r.get("topics") or [])} for t in POLISH_FOR_REUTERS}
-    by_polish = {t: {r["id"] for r in polish if r.get("topic") == t} for t in ENGLISH_FOR_POLISH}
+    by_reuters, by_polish = relevant_sets(args.shared, POLISH_FOR_REUTERS, ENGLISH_FOR_POLISH)
+    by_polish_topic = relevant_sets(args.shared, {}, TOPIC_QUERIES)[1]
     with tempfile.TemporaryDirectory() as tmp:
-        reindex([corpus / "pl-news-bsnlp.jsonl.gz", corpus / "en-news-reuters21578.jsonl.gz"],
-                Path(tmp) / "index", full=True, jobs=2)
-        service = SearchService(Path(tmp) / "index")
+        service = SearchService(args.index or corpus_index(args.shared, Path(tmp) / "index"))
         runs = [("Polish queries -> English items (Reuters topics)", POLISH_FOR_REUTERS, by_reuters, "en"),
                 ("English queries -> Polish items (Polish news topics)", ENGLISH_FOR_POLISH, by_polish, "pl"),
                 ("Polish queries -> Polish items (monolingual, bench/polish_queries.py)", TOPIC_QUERIES,
-                 by_polish, "pl")]
+                 by_polish_topic, "pl")]
         print("| queries | count | P@10, translate=0 | P@10, translated (default) | queries with hits (off / on) |")
         print("|---|---|---|---|---|")
         for name, queries, relevant, lang in runs:

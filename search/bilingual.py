@@ -9,17 +9,27 @@ Each direction is the dictionary written for it, filled with the other one
 inverted.  Only translations are kept: pronunciations, part-of-speech tags,
 Polish definitions, ``[labels]``, ``(notes)`` and examples are dropped.
 
-A query word is looked up by its dictionary lemmas (Polish, Morfeusz) or
-its stem (English); two or three words in a row that form a dictionary entry
-(``handel ludźmi`` -> human trafficking, ``linia lotnicza`` -> airline) are
-translated together, and that translation replaces their single-word ones.
+A query word is looked up by its lemmas, exactly: Polish ones from
+Morfeusz, English ones from simplemma (``elections`` -> election).  Only a
+word whose lemmas have no entry falls back: an English word to its Snowball
+stem (the stem joins a verb and its noun, ``elect`` and ``election``, so it is
+never tried first), a Polish verb or verbal noun to its imperfective
+(``wydobycie`` -> wydobyć -> wydobywać, the form FreeDict lists).  Stopwords
+are never translated.  Two or three words in a row that form an entry
+(``handel ludźmi`` -> human trafficking, ``kopalnia węgla`` -> coalmine)
+add that translation before each word's own.  Countries, their people and
+their adjectives translate through pycountry's and countryinfo's names
+(``Stany Zjednoczone`` -> United States, U.S., American), which FreeDict lacks.
 Without the packages the feature is off (``Dictionary.load`` gives None).
+Which translations a query then searches, and how strongly, the index
+decides (``choose`` in the backends: ``search/whoosh/translations.py``).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -28,7 +38,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import dictionary_lemmas, polish_chain, terms_en
+from indexer.analysis import (
+    ENGLISH_STOPWORDS,
+    dictionary_lemmas,
+    polish_chain,
+    polish_stopwords,
+    terms_en,
+)
+from indexer.extract import country_names
 
 DICT_DIR = Path(os.environ.get("PRASA_DICT_DIR", "/usr/share/dictd"))
 FILES = {"pl": "freedict-pol-eng", "en": "freedict-eng-pol"}  # source language -> dictionary
@@ -106,11 +123,13 @@ def english_polish(headword: str, entry: str) -> dict[str, list[str]]:
 class Dictionary:
     """Both directions: ``table["pl"]`` maps Polish keys to English, ``table["en"]`` English to Polish.
 
-    Keys are tuples of a word's lookup terms (Polish lemmas lowercased,
-    English stems), one per word of the headword.
+    Keys are tuples of a word's lemmas, one per word of the headword (Polish
+    lemmas lowercased, English words as written, lowercased); ``stems["en"]``
+    holds the same English entries by Snowball stem, for words no lemma finds.
     """
 
     table: dict[str, dict[tuple[str, ...], list[str]]] = field(default_factory=lambda: {"pl": {}, "en": {}})
+    stems: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path = DICT_DIR) -> Dictionary | None:
@@ -118,6 +137,7 @@ class Dictionary:
         if not installed(folder):
             return None
         out = cls()
+        out._add_countries()
         pairs: dict[str, list[tuple[str, str]]] = {"pl": [], "en": []}
         for headword, entry in read_dictd(FILES["pl"], folder):
             pairs["pl"] += [(headword, t) for t in polish_english(entry)]
@@ -131,41 +151,87 @@ class Dictionary:
                 out._add(source, word, translation)
         return out
 
-    def _add(self, lang: str, headword: str, translation: str) -> None:
+    def _add_countries(self) -> None:
+        """Country names both ways, before the dictionaries' senses (``Niemcy`` is Germany first)."""
+        for country in country_names():
+            # "U.S." is analyzed as "u" (as U.K. and U.N. are): its spelled-out names stand for it
+            english = sorted((n.lower() for n in country.english
+                              if n.isascii() and "." not in n and len(n.split()) <= MAX_WORDS),
+                             key=lambda n: len(n.split()))
+            for polish in country.polish:
+                for name in english:
+                    self._add("pl", polish, name, limit=None)
+            for name in english:
+                if name not in ENGLISH_STOPWORDS:  # "US" is also "us"
+                    for polish in country.polish:
+                        self._add("en", name, polish.lower(), limit=None)
+
+    def _add(self, lang: str, headword: str, translation: str, limit: int | None = MAX_TRANSLATIONS) -> None:
         words = headword.lower().split()
         if not words or len(words) > MAX_WORDS or translation == headword.lower():
             return
         if lang == "pl" and len(words) == 1:
-            key = (words[0],)  # a headword is a dictionary form already (no Morfeusz call at load)
+            keys = [(words[0],)]  # a headword is a dictionary form already (no Morfeusz call at load)
+        elif lang == "pl":  # each word's lemmas: "zjednoczone" is zjednoczony and zjednoczyć
+            keys = list(itertools.product(*(lookup_terms(lang, w)[:3] for w in words)))
         else:
-            key = tuple(lookup_terms(lang, w)[0] for w in words)
-        known = self.table[lang].setdefault(key, [])
-        if translation not in known and len(known) < MAX_TRANSLATIONS:
-            known.append(translation)
+            keys = [tuple(words)]
+            _append(self.stems.setdefault(tuple(terms_en(w)[0] for w in words), []), translation, limit)
+        for key in keys:
+            _append(self.table[lang].setdefault(key, []), translation, limit)
 
     def translate(self, lang: str, words: list[str]) -> dict[str, list[str]]:
-        """Each word's translations out of ``lang``; a multi-word entry wins over its words' own.
+        """Each word's translations out of ``lang``: a multi-word entry's first, then its own.
 
         A single word's multi-word translations (``kawa`` -> coffee bean) are
         dropped when it has one-word ones: a phrase is the costliest query
         (Whoosh's positional matchers), and the one-word sense finds the topic.
+        Stopwords are not translated (nor searched natively).
         """
-        table, out = self.table[lang], {}
+        stop = polish_stopwords() | ENGLISH_STOPWORDS  # "for" is a Polish word too, but not in a query
         terms = [lookup_terms(lang, w) for w in words]
-        i = 0
-        while i < len(words):
-            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
-                found = _lookup(table, terms[i:i + size])
-                if size == 1:  # a one-word sense is searched as a word; phrases only when it has none
-                    found = [t for t in found if " " not in t] or found
-                if found:
-                    for word in words[i:i + size]:
-                        out.setdefault(word, []).extend(t for t in found if t not in out.get(word, []))
-                    i += size
-                    break
-            else:
-                i += 1
+        out: dict[str, list[str]] = {}
+        for i, word in enumerate(words):
+            if word.lower() in stop:
+                continue
+            own = self._single(lang, word, terms[i])
+            for start in range(max(0, i - MAX_WORDS + 1), i + 1):
+                for stop_at in range(i + 1, min(len(words), start + MAX_WORDS) + 1):
+                    if stop_at - start > 1:
+                        _extend(out, word, _lookup(self.table[lang], terms[start:stop_at]))
+            _extend(out, word, own)
         return out
+
+    def _single(self, lang: str, word: str, options: tuple[str, ...]) -> list[str]:
+        """One word's own translations: by its lemmas, else the fallback of its language."""
+        found = _lookup(self.table[lang], [options])
+        if not found and lang == "en":
+            found = _lookup(self.stems, [terms_en(word.lower())])
+        if not found and lang == "pl":
+            found = _lookup(self.table[lang], [tuple(v for o in options for v in imperfectives(o))])
+        return [t for t in found if " " not in t] or found
+
+
+def _append(known: list[str], translation: str, limit: int | None) -> None:
+    if translation not in known and (limit is None or len(known) < limit):
+        known.append(translation)
+
+
+def _extend(out: dict[str, list[str]], word: str, found: list[str]) -> None:
+    if found:
+        held = out.setdefault(word, [])
+        held.extend(t for t in found if t not in held)
+
+
+def imperfectives(lemma: str) -> list[str]:
+    """The secondary imperfectives of a perfective verb (or of a verbal noun's verb), which
+    FreeDict often lists alone: wydobyć -> wydobywać, zatrzymać -> zatrzymywać, dostać -> dostawać."""
+    if not lemma.endswith("ć") or len(lemma) < 5:
+        return []
+    base = lemma[:-1]
+    if base.endswith("a"):
+        return [base[:-1] + "ywać", base[:-1] + "iwać", base + "wać"]
+    return [base + "wać"]
 
 
 def _lookup(table: dict, terms: list[tuple[str, ...]]) -> list[str]:
@@ -174,18 +240,23 @@ def _lookup(table: dict, terms: list[tuple[str, ...]]) -> list[str]:
     keys = [()]
     for options in terms:
         keys = [k + (o,) for k in keys for o in options]
-    found = list(dict.fromkeys(t for key in keys for t in table.get(key, ())))
-    return found[:MAX_TRANSLATIONS]
+    return list(dict.fromkeys(t for key in keys for t in table.get(key, ())))
 
 
 def lookup_terms(lang: str, word: str) -> tuple[str, ...]:
-    """A word's dictionary keys: its Polish lemmas (the word itself first when it is one), or its stem."""
+    """A word's dictionary keys: its Polish lemmas (the word itself first when it is one), or the
+    English word and its lemma."""
     lower = word.lower()
     if lang == "en":
-        stems = terms_en(lower)
-        return (stems[0],) if stems else (lower,)
+        return tuple(dict.fromkeys([lower, _english_lemma(lower)]))
     lemmas = list(dictionary_lemmas(word))
     return tuple(dict.fromkeys(([lower] if lower in lemmas else []) + lemmas)) or (lower,)
+
+
+def _english_lemma(word: str) -> str:
+    from simplemma import lemmatize
+
+    return lemmatize(word, lang="en").lower()
 
 
 def _files(folder: Path) -> list[Path]:
@@ -218,7 +289,7 @@ def dictionary() -> Dictionary | None:
     return _LOADED[0]
 
 
-FORMAT = 1  # of the cached tables: raise when what ``load`` builds changes
+FORMAT = 2  # of the cached tables: raise when what ``load`` builds changes
 
 
 def _cached(folder: Path) -> Dictionary | None:

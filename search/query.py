@@ -55,6 +55,7 @@ from indexer.extract import Mention
 
 from .bilingual import dictionary
 from .lexicon import Lexicon
+from .translations import Evidence, Weighted, unweighted, weigh
 
 FIELD_BOOSTS = {
     "title_pl": 0.25, "body_pl": 1.0,
@@ -62,7 +63,8 @@ FIELD_BOOSTS = {
     "title_xx": 0.25, "body_xx": 1.0,
 }
 FIELD_LANG = {name: name.rsplit("_", 1)[1] for name in FIELD_BOOSTS}
-LANG_CODES = {"pl": "pl", "en": "en"}  # field suffix -> the ``lang`` value of its items
+LANG_CODES = {"pl": "pl", "en": "en"}
+POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")  # field suffix -> the ``lang`` value of its items
 VARIANT_BOOST = 0.5  # other diacritic forms of a query word
 TITLE_FIELDS = [f for f in FIELD_BOOSTS if f.startswith("title_")]
 FIELD_ALIASES = {
@@ -77,7 +79,9 @@ ORG_BOOST = 2.0
 TRANSLATION_BOOST = 0.5  # a word's translation against the word itself
 # each parse's translations by target language and query word (``bilingual.py``); a context
 # variable, as one parser serves many threads
-TRANSLATIONS: ContextVar[dict[str, dict[str, list[str]]] | None] = ContextVar("translations", default=None)
+# the stopwords of the query's own language, when its words tell it (``query_language``)
+QUERY_STOPS: ContextVar[frozenset[str] | None] = ContextVar("query_stops", default=None)
+TRANSLATIONS: ContextVar[dict[str, Weighted] | None] = ContextVar("translations", default=None)
 MAX_EXPANSIONS = 200  # terms a prefix*, wild?card or fuzzy~ may expand to
 # and all of a query's patterns together, over every field they are searched in (a pattern is
 # searched in up to six title/body fields): a thousand-character query of 140 two-letter prefixes
@@ -102,7 +106,7 @@ class ParsedQuery:
     text: str = ""
     date_from: dt.date | None = None  # from top-level date: clauses, applied as array filters
     date_to: dt.date | None = None
-    translations: dict[str, list[str]] = field(default_factory=dict)  # what each word was also searched as
+    translations: Weighted = field(default_factory=dict)  # what each word was also searched as, and how much
 
 
 @cache
@@ -212,6 +216,8 @@ class _Parser(QueryParser):
         if lang is None or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         q = self._analyzed(fieldname, text, termclass, boost)
+        if text.lower() in (QUERY_STOPS.get() or ()):
+            q = None  # a stopword of the query's language is one in every field ("for" in "for the first time")
         if q is None and lang in LANG_CODES and self.group is AndGroup:
             # a stopword of this field's language: the items of that language have it, unscored
             # ("w" in "handel w Wiedniu" asks nothing of Polish items, "II" still of English ones)
@@ -245,21 +251,20 @@ class _Parser(QueryParser):
         """
         found = (TRANSLATIONS.get() or {}).get(FIELD_LANG[fieldname], {}).get(text)
         alts = []
-        for translation in found or ():
+        lang = FIELD_LANG[fieldname]
+        for translation, chosen in found or ():
             slots = self._slots(fieldname, translation)
-            weight = boost * TRANSLATION_BOOST
-            if len(slots) == 1:
+            weight = boost * TRANSLATION_BOOST * chosen
+            if not slots and lang in LANG_CODES:  # a stopword there ("first" -> pierwszy): asks nothing
+                alts.append(wq.Term("lang", LANG_CODES[lang], boost=0.0))
+            elif len(slots) == 1:
                 alts.append(termclass(fieldname, slots[0][0], boost=weight))
             elif slots:
                 alts.append(wq.Phrase(fieldname, [terms[0] for terms in slots], boost=weight))
         return [wq.DisjunctionMax(alts)] if alts else []
 
     def _slots(self, fieldname, text) -> list[list[str]]:
-        slots: dict[int, list[str]] = {}
-        for t in self.schema[fieldname].analyzer(text, positions=True, mode="query"):
-            if not t.stopped and t.text not in slots.setdefault(t.pos, []):
-                slots[t.pos].append(t.text)
-        return [terms for terms in slots.values() if terms]
+        return analyzed_slots(self.schema, fieldname, text)
 
     def _analyzed(self, fieldname, text, termclass, boost):
         """The word's terms, one slot per position (several lemmas of one word share a slot)."""
@@ -269,6 +274,15 @@ class _Parser(QueryParser):
         if len(parts) <= 1:
             return parts[0] if parts else None
         return self.group.qclass(parts)  # a hyphenated word, as Whoosh's default (boost on the terms)
+
+
+def analyzed_slots(schema: Schema, fieldname: str, text: str) -> list[list[str]]:
+    """A text's terms in a field, one list per position (a word's several lemmas share one)."""
+    slots: dict[int, list[str]] = {}
+    for t in schema[fieldname].analyzer(text, positions=True, mode="query"):
+        if not t.stopped and t.text not in slots.setdefault(t.pos, []):
+            slots[t.pos].append(t.text)
+    return [terms for terms in slots.values() if terms]
 
 
 def make_parser(schema: Schema, lexicon: Lexicon | None = None, match: str = "all",
@@ -431,11 +445,13 @@ def pull_date_range(q: wq.Query) -> tuple[wq.Query, dt.date | None, dt.date | No
     return q, max(starts, default=None), min(ends, default=None)
 
 
-def parse_query(text: str, parser: QueryParser, registry: Registry, translate: bool = False) -> ParsedQuery:
+def parse_query(text: str, parser: QueryParser, registry: Registry, translate: bool = False,
+                evidence: Evidence | None = None) -> ParsedQuery:
     """Parse a user's query; never raises for bad syntax (falls back to plain words).
 
     ``translate``: each word also searches its dictionary translations in the
-    other language's fields (``bilingual.py``), listed in ``translations``.
+    other language's fields (``bilingual.py``), those the archive's
+    ``evidence`` favours (``translations.py``), listed in ``translations``.
     """
     text = _CONTROL.sub(" ", text or "").strip()
     if not text:
@@ -446,12 +462,15 @@ def parse_query(text: str, parser: QueryParser, registry: Registry, translate: b
         notice = f"The query has {problem}; searched for its words instead."
         text = plain_words(text)
     words = _free_words(text, parser)
-    translations = translations_of(words, parser.lexicon) if translate else {}
-    token = TRANSLATIONS.set(translations)
+    language = query_language(words, parser.lexicon)
+    found = translations_of(words, parser.lexicon, language) if translate else {}
+    translations = weigh(found, evidence) if evidence is not None else unweighted(found)
+    token, stops = TRANSLATIONS.set(translations), QUERY_STOPS.set(query_language_stops(words, language))
     try:
         q, parsed_text, notice = _parse(text, parser, notice)
     finally:
         TRANSLATIONS.reset(token)
+        QUERY_STOPS.reset(stops)
     if parsed_text != text:  # searched as plain words after all
         text, words = parsed_text, _free_words(parsed_text, parser)
     parsed = text
@@ -463,8 +482,11 @@ def parse_query(text: str, parser: QueryParser, registry: Registry, translate: b
     if q is wq.NullQuery:
         notice = notice or "The query has only very common words; nothing to search for."
     q, date_from, date_to = pull_date_range(q)
-    found = {word: found for by_word in translations.values() for word, found in by_word.items()}
-    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to, found)
+    shown: Weighted = {}  # both directions' translations of a word ("Germany": niemcy for Polish items)
+    for by_word in translations.values():
+        for word, chosen in by_word.items():
+            shown[word] = sorted(shown.get(word, []) + chosen, key=lambda pair: -pair[1])
+    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to, shown)
 
 
 def _parse(text: str, parser: QueryParser, notice: str | None) -> tuple[wq.Query, str, str | None]:
@@ -475,20 +497,57 @@ def _parse(text: str, parser: QueryParser, notice: str | None) -> tuple[wq.Query
         return parser.parse(text), text, "The query could not be parsed; searched for its words instead."
 
 
-def translations_of(words: list[str], lexicon: Lexicon | None = None) -> dict[str, dict[str, list[str]]]:
-    """Each word's translations, by target language: a word the Polish dictionary knows is Polish.
+def query_language(words: list[str], lexicon: Lexicon | None = None) -> str | None:
+    """The language the query is written in, when its words tell: else None (each word decides).
 
-    A word typed without its Polish letters (``Bialorus``) is Polish when the
-    archive writes it with them (the lexicon's variants) and is translated so.
+    English when it has stopwords only English has ("the", "of") or when most of
+    its words are no Polish word Morfeusz knows; Polish when it has stopwords only
+    Polish has ("w", "się") and every other word is Polish.  "World War II"
+    is no Polish query for its "II" (a Polish stopword): World and War are not Polish.
+    """
+    polish, english = polish_stopwords(), ENGLISH_STOPWORDS
+    lower = [w.lower() for w in words]
+    content = [w for w in words if w.lower() not in polish | english]
+    known = [w for w in content if _polish_form(w, lexicon)]
+    if set(lower) & (english - polish) or (content and len(known) * 2 < len(content)):
+        return "en"
+    if set(lower) & (polish - english) and len(known) == len(content):
+        return "pl"
+    return None
+
+
+def query_language_stops(words: list[str], language: str | None) -> frozenset[str]:
+    """The stopwords of the query's language: stopwords in every field.
+
+    "for" in "for the first time" is no Polish word to ask of Polish items, nor
+    "w" in "handel w Wiedniu" an English one.  Without a language each field
+    keeps its own stopwords.
+    """
+    stop = {"en": ENGLISH_STOPWORDS, "pl": polish_stopwords()}.get(language or "", frozenset())
+    lower = {w.lower() for w in words}
+    return frozenset(lower & stop) if lower - stop else frozenset()
+
+
+def translations_of(words: list[str], lexicon: Lexicon | None = None,
+                    language: str | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each word's translations, by target language.
+
+    In an English query every word is English; otherwise a word the Polish
+    dictionary knows is Polish (a word typed without its Polish letters,
+    ``Bialorus``, is Polish when the archive writes it with them), and any other
+    word English.  In a query of no clear language a word Polish cannot
+    translate is also tried as English when typed in lowercase ("first" is a
+    Polish name to Morfeusz; "Trump" stays a name, not a trump card).
     """
     found = dictionary()
     if found is None or not words:
         return {}
-    forms = {w: _polish_form(w, lexicon) for w in words}
+    forms = {w: None if language == "en" else _polish_form(w, lexicon) for w in words}
     polish = [w for w in words if forms[w]]
     by_form = found.translate("pl", [forms[w] for w in polish])
-    english = found.translate("en", [w for w in words if not forms[w]])
-    return {"en": {w: by_form[forms[w]] for w in polish if forms[w] in by_form}, "pl": english}
+    to_english = {w: by_form[forms[w]] for w in polish if forms[w] in by_form}
+    english = [w for w in words if not forms[w] or (w not in to_english and w.islower())]
+    return {"en": to_english, "pl": found.translate("en", english)}
 
 
 def _polish_form(word: str, lexicon: Lexicon | None) -> str | None:

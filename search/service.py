@@ -14,6 +14,7 @@ from indexer import Item, Registry
 
 from .query import ParsedQuery
 from .request import SearchRequest
+from .translations import Weighted
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
 _OPERATORS = re.compile(r'\b(?:AND|OR|NOT)\b|["()\[\]]|(?:^|\s)[-+]')
@@ -35,7 +36,7 @@ class SearchResult:
     facets: dict[str, list[dict]] = field(default_factory=dict)
     suggestion: str | None = None
     notice: str | None = None
-    translations: dict[str, list[str]] = field(default_factory=dict)  # what each word was also searched as
+    translations: Weighted = field(default_factory=dict)  # what each word was also searched as, and how much
     took_ms: float = 0.0
 
     @property
@@ -47,7 +48,10 @@ class SearchResult:
             "query": self.query, "total": self.total, "page": self.page,
             "per_page": self.per_page, "pages": self.pages, "sort": self.sort,
             "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
-            "notice": self.notice, "translations": self.translations, "took_ms": self.took_ms,
+            "notice": self.notice,
+            "translations": {word: [{"text": text, "weight": weight} for text, weight in chosen]
+                             for word, chosen in self.translations.items()},
+            "took_ms": self.took_ms,
         }
 
 

@@ -129,6 +129,17 @@ def news_service(tmp_path_factory):
     return SearchService(folder / "index")
 
 
+@pytest.fixture(scope="session")
+def crosslang_service(tmp_path_factory):
+    """The Polish news and the whole Reuters corpus in one index (bench/crosslang.py's archive)."""
+    from indexer import reindex
+    from search import SearchService
+
+    index = tmp_path_factory.mktemp("crosslang") / "index"
+    reindex([CORPUS / "pl-news-bsnlp.jsonl.gz", CORPUS / "en-news-reuters21578.jsonl.gz"], index, jobs=2)
+    return SearchService(index)
+
+
 # -- the app, its test client and the command runner (as Flask's tutorial app has them) ----------
 
 @pytest.fixture

@@ -203,7 +203,9 @@ def _print_result(result) -> None:
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
     if result.translations:
-        click.echo("also searched as: " + "; ".join(f"{w} → {', '.join(t)}" for w, t in result.translations.items()))
+        click.echo("also searched as: " + "; ".join(
+            f"{w} → {', '.join(f'{t} ({weight:.2f})' for t, weight in found)}"
+            for w, found in result.translations.items()))
     for n, hit in enumerate(result.hits, start=result.per_page * (result.page - 1) + 1):
         meta = " · ".join(x for x in (hit["date"], hit["source"], hit["language"], hit["place"]) if x)
         click.echo(f"\n{n}. {_terminal(hit['title_html'])}\n   [{hit['id']}] {meta}")

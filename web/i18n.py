@@ -26,6 +26,7 @@ STRINGS = {
         "items": "items", "open_original": "Original", "error": "Error",
         "versions": "{n} versions", "collapse": "Fold reprints", "expand": "Show reprints separately",
         "also_searched": "Also searched in the other language as:", "no_translate": "this language only",
+        "translation_weight": "weight against the word's best translation, from this archive's items",
         "translate": "Also search the other language",
     },
     "pl": {
@@ -45,6 +46,7 @@ STRINGS = {
         "versions": "{n} wersje", "versions_many": "{n} wersji", "collapse": "Zwiń przedruki",
         "expand": "Pokaż przedruki osobno",
         "also_searched": "Szukano też w drugim języku jako:", "no_translate": "tylko ten język",
+        "translation_weight": "waga względem najlepszego tłumaczenia słowa, z pozycji tego archiwum",
         "translate": "Szukaj też w drugim języku",
     },
 }

@@ -103,8 +103,15 @@ def openapi_document() -> dict:
                                                "description": f"{f.title('en')}: parameter {f.param}"}
                                       for f in FACETS}},
             "suggestion": _NULLABLE_STRING, "notice": _NULLABLE_STRING, "took_ms": {"type": "number"},
-            "translations": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                             "description": "what each query word was also searched as in the other language"},
+            "translations": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {
+                    "type": "object", "required": ["text", "weight"],
+                    "properties": {"text": {"type": "string"}, "weight": {"type": "number"}}}},
+                "description": "what each query word was also searched as in the other language, best first: "
+                               "weight is against the word's best translation (from how often the archive uses "
+                               "it and how often it occurs with the other words' translations; 0: a stopword "
+                               "there, which asks nothing of those items)"},
         },
     }
     item = {"type": "object", "required": list(_ITEM_FIELDS) + ["body"],

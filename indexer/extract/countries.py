@@ -17,20 +17,26 @@ import gettext
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..analysis import fold
 from .orgs import Organization, Registry
 
-# Everyday press forms the ISO names lack.
-_ALIASES = {
-    "us": ("U.S.", "USA", "US", "America", "Ameryka"),
-    "gb": ("U.K.", "UK", "Britain", "British", "Brytania", "Anglia"),
+# Everyday press forms the ISO names lack, English and Polish.
+_ALIASES_EN = {
+    "us": ("U.S.", "USA", "US", "America"),
+    "gb": ("U.K.", "UK", "Britain", "British"),
+}
+_ALIASES_PL = {
+    "us": ("Ameryka",),
+    "gb": ("Brytania", "Anglia"),
     "ru": ("Rosja",),
     "kr": ("Korea Południowa",),
     "kp": ("Korea Północna",),
     "sy": ("Syria",),
 }
+_ALIASES = {code: _ALIASES_EN.get(code, ()) + _ALIASES_PL.get(code, ()) for code in {*_ALIASES_EN, *_ALIASES_PL}}
 # Words of Polish country names that are no country's own (Republika Czeska -> czeska).
 _NAME_FILLER = (
     "republik", "wysp", "federac", "krolestw", "panstw", "demokraty", "ludow", "zjednocz", "stan",
@@ -57,6 +63,22 @@ def _country_rows():
         # "Iran, Islamska Republika", "Mołdawia - Republika": the everyday name comes first
         polish_name = re.split(r",| - | \(", polish.gettext(country.name))[0]
         yield code.lower(), sorted(n for n in english if n and "," not in n), [polish_name]
+
+
+@dataclass(frozen=True)
+class CountryNames:
+    """A country's everyday names in both languages, for translating queries."""
+
+    code: str
+    english: tuple[str, ...]  # names, spellings and the demonym (countryinfo's), the press's forms
+    polish: tuple[str, ...]  # the everyday Polish name (ISO's, "Rosja" before "Federacja Rosyjska")
+
+
+def country_names() -> list[CountryNames]:
+    """Every country's names (ISO 3166 in English and Polish, countryinfo's, the press aliases)."""
+    return [CountryNames(code, tuple(dict.fromkeys([*english, *_ALIASES_EN.get(code, ())])),
+                         tuple(dict.fromkeys([*_ALIASES_PL.get(code, ()), *polish])))
+            for code, english, polish in _country_rows()]
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,8 @@ from indexer.fields import BM25_B, BM25_K1
 from indexer.whoosh import segment_arrays
 
 from ..columns import Columns, date_range_mask
+from ..query import analyzed_slots
+from ..translations import Evidence
 
 K1, B = BM25_K1, BM25_B
 DENSE_SHARE = 16  # marks per document beat a sort once the documents handled are a 16th of the index
@@ -276,6 +278,17 @@ class Matcher:
         avg = self._avg_length(fieldname)
         scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
         return Scored(docs, scores * boost)
+
+    def evidence(self) -> Evidence:
+        """Translations' documents in their language's bodies (``translations.py`` weighs them)."""
+        def docs(lang: str, text: str) -> np.ndarray | None:
+            found = None
+            for terms in analyzed_slots(self.schema, f"body_{lang}", text):  # every word of it
+                slot = np.unique(np.concatenate([self._postings(f"body_{lang}", t)[0] for t in terms]))
+                found = slot if found is None else slot[member(slot, found, self.size)]
+            return found  # None: only stopwords
+
+        return Evidence(docs, self.size, lambda a, b: int(np.count_nonzero(member(a, b, self.size))))
 
     def holds(self, fieldname: str, text) -> bool:
         """Does any document (deleted ones too) hold the term?"""

@@ -34,7 +34,7 @@ from ..highlight import snippet, title_html
 from ..lexicon import Lexicon
 from ..matching import STRICT
 from ..matching import notice as most_notice
-from ..query import ParsedQuery, limit_expansions, make_parser, parse_query
+from ..query import POLISH_LETTERS, ParsedQuery, limit_expansions, make_parser, parse_query
 from ..reprints import collapse
 from ..request import MATCHES, SearchRequest
 from ..service import (
@@ -52,7 +52,6 @@ from .most import match_most
 from .segcolumns import load_columns
 
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
-POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 
 
 class _Generation:
@@ -72,7 +71,7 @@ class _Generation:
         self._parsed_lock = threading.Lock()
         self.postings = PostingsCache()  # shared by this generation's threads
 
-    def parsed(self, request: SearchRequest, registry: Registry, reader):
+    def parsed(self, request: SearchRequest, registry: Registry, matcher: Matcher):
         """The parsed query, its expansions and their notice: once per distinct query and generation.
 
         Parsing (organization tagging, lemmas, diacritic variants, dictionary
@@ -85,8 +84,9 @@ class _Generation:
             if found is not None:
                 self._parsed.move_to_end(key)
                 return found
-        parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate)
-        found = (parsed, *limit_expansions(parsed.query, reader, self.ix.schema, self.lexicon))
+        parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate,
+                             matcher.evidence())
+        found = (parsed, *limit_expansions(parsed.query, matcher.reader, self.ix.schema, self.lexicon))
         with self._parsed_lock:
             self._parsed[key] = found
             while len(self._parsed) > PARSED_QUERIES:
@@ -164,7 +164,7 @@ class SearchService(BaseService):
     # -- searching -----------------------------------------------------------
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         gen, searcher = self._open()
-        parsed, q, expansion_note = gen.parsed(request, self.registry, searcher.reader())
+        parsed, q, expansion_note = gen.parsed(request, self.registry, self._local.matcher)
         notice = parsed.notice or expansion_note
 
         cols = gen.columns
@@ -181,7 +181,7 @@ class SearchService(BaseService):
 
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
                               per_page=request.per_page, sort=request.sort, notice=notice,
-                              translations=dict(parsed.translations))
+                              translations=parsed.translations)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.selected("organization"))
