@@ -284,7 +284,8 @@ class Matcher:
         def docs(lang: str, text: str) -> np.ndarray | None:
             found = None
             for terms in analyzed_slots(self.schema, f"body_{lang}", text):  # every word of it
-                slot = np.unique(np.concatenate([self._postings(f"body_{lang}", t)[0] for t in terms]))
+                lists = [self._postings(f"body_{lang}", t)[0] for t in terms]  # each sorted, unique
+                slot = lists[0] if len(lists) == 1 else _unique_runs(np.concatenate(lists))[0]
                 found = slot if found is None else slot[member(slot, found, self.size)]
             return found  # None: only stopwords
 
