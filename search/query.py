@@ -107,6 +107,7 @@ class ParsedQuery:
     date_from: dt.date | None = None  # from top-level date: clauses, applied as array filters
     date_to: dt.date | None = None
     translations: Weighted = field(default_factory=dict)  # what each word was also searched as, and how much
+    translated_into: tuple[str, ...] = ()  # the language most words were translated into, if one
 
 
 @cache
@@ -486,7 +487,11 @@ def parse_query(text: str, parser: QueryParser, registry: Registry, translate: b
     for by_word in translations.values():
         for word, chosen in by_word.items():
             shown[word] = sorted(shown.get(word, []) + chosen, key=lambda pair: -pair[1])
-    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to, shown)
+    # the language most of the words were translated into: the other language's items (feedback
+    # words are read there, never from the query's own language's items)
+    counts = sorted(((len(by_word), lang) for lang, by_word in translations.items() if by_word), reverse=True)
+    into = (counts[0][1],) if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]) else ()
+    return ParsedQuery(q, notice, words, orgs, text, date_from, date_to, shown, into)
 
 
 def _parse(text: str, parser: QueryParser, notice: str | None) -> tuple[wq.Query, str, str | None]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 COHERENCE = 0.3  # of a candidate's score, when the query has other words
-MIN_WEIGHT = 0.35  # of the word's best candidate: below it a sense is dropped
+MIN_WEIGHT = 0.0  # of the word's best candidate: below it a sense is dropped
 MAX_KEPT = 3  # senses searched per word
 MEASURE = "wmi"  # the coherence measure: weighted mutual information, or "npmi" (normalized PMI)
 SAMPLE_DOCS = 100_000  # documents in which co-occurrence is counted

@@ -183,3 +183,23 @@ def test_a_query_about_a_country_searches_its_names(crosslang_service):
     texts, translations = _texts(crosslang_service, "bezrobocie w Stanach Zjednoczonych", "en")
     assert {"united states", "american"} & {t for t, _w in translations["Stanach"]}
     assert sum(bool(re.search(r"\bu\.s\.|united states|american", t)) for t in texts) >= 8
+
+
+def test_feedback_words_rerank_the_translated_matches_and_never_add_any(crosslang_service, monkeypatch):
+    """Post-translation expansion: words the best English matches share re-rank the matches; the
+    total, the facets and the set of items stay the query's own."""
+    from search import SearchService
+    from search.whoosh import feedback
+
+    request = SearchRequest(q="hodowla bydła", selections={"language": ("en",)}, per_page=100)
+    on = crosslang_service.search(request)
+    gen = crosslang_service._current()
+    words = next(found for key, found in gen._feedback.items() if key[0] == request.q)
+    terms = [t.text for t in words.leaves()]
+    assert 0 < len(terms) <= feedback.FEEDBACK_TERMS and all(t.fieldname == "body_en" for t in words.leaves())
+    assert "cattl" not in terms  # a word the query already searches is no feedback word
+    monkeypatch.setattr(feedback, "FEEDBACK_TERMS", 0)
+    off = SearchService(crosslang_service.index_dir).search(request)
+    assert on.total == off.total and on.facets == off.facets
+    assert {h["id"] for h in on.hits} == {h["id"] for h in off.hits} or on.total > 100
+    assert [h["id"] for h in on.hits] != [h["id"] for h in off.hits]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from whoosh import query as wq
 
@@ -11,16 +13,19 @@ from ..matching import Matched, clauses_of, minimum_words
 from .docsets import Matcher, Scored, gathered, member, scores_at
 
 
-def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
+def match_most(matcher: Matcher, q: wq.Query, strict: bool = False,
+               rerank: Callable[[Scored], Scored] | None = None) -> Matched:
     """Evaluate an all-words query tree under the "most" strategy (``strict``: as all words).
 
     A stopword of one language (``II``, ``ten``, ``w``) neither counts as a word nor is
-    required; it adds its score where it matches.
+    required; it adds its score where it matches.  ``rerank`` (feedback words) changes
+    the scores before the all-words items are lifted above the rest, never after.
     """
+    rerank = rerank or (lambda scored: scored)
     parts = clauses_of(q)
     n = parts.n
     if strict or n <= 1:
-        scored = matcher.match(q)
+        scored = rerank(matcher.match(q))
         return Matched(scored, len(scored.docs), n, False)
     unique, inverse, weights = gathered([matcher.match(c) for c in parts.words], matcher.size)
     counts = np.bincount(inverse, minlength=len(unique))
@@ -35,7 +40,7 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False) -> Matched:
     for clause in parts.exclusions:
         keep = ~member(unique, matcher.match(clause).docs, matcher.size)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
-    scores *= q.boost
+    scores = rerank(Scored(unique, scores * q.boost)).scores
     complete = counts == n
     all_words = int(complete.sum())
     if not parts.beyond_all_words(all_words):

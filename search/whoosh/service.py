@@ -48,6 +48,7 @@ from ..service import (
     version_fields,
 )
 from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
+from .feedback import feedback_query, lifted
 from .most import match_most
 from .segcolumns import load_columns
 
@@ -69,6 +70,7 @@ class _Generation:
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
         self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
         self._parsed_lock = threading.Lock()
+        self._feedback: OrderedDict[tuple, object] = OrderedDict()  # feedback query per query text
         self.postings = PostingsCache()  # shared by this generation's threads
 
     def parsed(self, request: SearchRequest, registry: Registry, matcher: Matcher):
@@ -92,6 +94,24 @@ class _Generation:
             while len(self._parsed) > PARSED_QUERIES:
                 self._parsed.popitem(last=False)
         return found
+
+    def fed_back(self, request: SearchRequest, parsed: ParsedQuery, q, scored: Scored, searcher,
+                 matcher: Matcher) -> Scored:
+        """``scored`` re-ranked by the translated matches' feedback words (``feedback.py``)."""
+        key = (request.q, request.match)
+        with self._parsed_lock:
+            found = self._feedback.get(key, False)
+        if found is False:
+            known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
+            found = feedback_query(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
+                                   list(parsed.translated_into), known)
+            with self._parsed_lock:
+                self._feedback[key] = found
+                while len(self._feedback) > PARSED_QUERIES:
+                    self._feedback.popitem(last=False)
+        if found is None:
+            return scored
+        return lifted(scored, scores_at(matcher.match(found), scored.docs, self.columns.size))
 
 
 class SearchService(BaseService):
@@ -167,12 +187,15 @@ class SearchService(BaseService):
         parsed, q, expansion_note = gen.parsed(request, self.registry, self._local.matcher)
         notice = parsed.notice or expansion_note
 
-        cols = gen.columns
+        cols, matcher = gen.columns, self._local.matcher
+
+        def rerank(scored: Scored) -> Scored:
+            return gen.fed_back(request, parsed, q, scored, searcher, matcher) if parsed.translated_into else scored
         if request.match == "most":
-            matched = match_most(self._local.matcher, q, strict=bool(STRICT.search(request.q)))
+            matched = match_most(matcher, q, strict=bool(STRICT.search(request.q)), rerank=rerank)
             scored, notice = matched.scored, notice or most_notice(matched)
         else:
-            scored = self._local.matcher.match(q)
+            scored = rerank(matcher.match(q))
         docs = scored.docs[cols.live[scored.docs]] if len(scored.docs) else scored.docs
         start, end = date_bounds(request, parsed)
         if start or end:
