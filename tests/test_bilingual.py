@@ -195,8 +195,8 @@ def test_feedback_words_rerank_the_translated_matches_and_never_add_any(crosslan
     on = crosslang_service.search(request)
     gen = crosslang_service._current()
     words = next(found for key, found in gen._feedback.items() if key[0] == request.q)
-    terms = [t.text for t in words.leaves()]
-    assert 0 < len(terms) <= feedback.FEEDBACK_TERMS and all(t.fieldname == "body_en" for t in words.leaves())
+    terms = [term for _field, term in words]
+    assert 0 < len(terms) <= feedback.FEEDBACK_TERMS and all(field == "body_en" for field, _term in words)
     assert "cattl" not in terms  # a word the query already searches is no feedback word
     monkeypatch.setattr(feedback, "FEEDBACK_TERMS", 0)
     off = SearchService(crosslang_service.index_dir).search(request)

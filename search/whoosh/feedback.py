@@ -20,12 +20,11 @@ import math
 from collections import Counter
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer import item_from_stored
 
 from ..query import LANG_CODES, analyzed_slots
-from .docsets import Matcher, Scored
+from .docsets import Matcher, Scored, scores_at
 
 FEEDBACK_TERMS = 10  # feedback words per target language (0: off)
 FEEDBACK_WEIGHT = 0.1  # the largest lift of an item's score, as a share of it
@@ -34,12 +33,12 @@ FEEDBACK_CHARS = 300  # of each item: its title and lead (the whole body cost a 
 MIN_SUPPORT = 3
 
 
-def feedback_query(searcher, matcher: Matcher, lang_column: np.ndarray, lang_values: list[str],
-                   scored: Scored, langs: list[str], known: set[str]) -> wq.Query | None:
-    """The feedback words of each target language as one Or, or None."""
+def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_values: list[str],
+                   scored: Scored, langs: list[str], known: set[str]) -> list[tuple[str, str]]:
+    """The feedback words of each target language, as (field, term)."""
     if FEEDBACK_TERMS <= 0 or not len(scored.docs):
-        return None
-    parts = []
+        return []
+    words = []
     for lang in langs:
         code = lang_values.index(LANG_CODES[lang]) if LANG_CODES[lang] in lang_values else -1
         mine = np.flatnonzero(lang_column[scored.docs] == code)
@@ -55,8 +54,17 @@ def feedback_query(searcher, matcher: Matcher, lang_column: np.ndarray, lang_val
         size = max(1, matcher.size)
         ranked = sorted(((n * math.log(size / max(1, searcher.doc_frequency(field, t))), t)
                          for t, n in support.items() if n >= MIN_SUPPORT and t not in known), reverse=True)
-        parts += [wq.Term(field, t, boost=FEEDBACK_WEIGHT) for _score, t in ranked[:FEEDBACK_TERMS]]
-    return wq.Or(parts) if parts else None
+        words += [(field, t) for _score, t in ranked[:FEEDBACK_TERMS]]
+    return words
+
+
+def feedback_scores(matcher: Matcher, words: list[tuple[str, str]], docs: np.ndarray) -> np.ndarray:
+    """The feedback words' summed BM25 for ``docs`` (their postings against these documents only,
+    not a union over the whole index)."""
+    total = np.zeros(len(docs))
+    for field, term in words:
+        total += scores_at(matcher.term(field, term), docs, matcher.size)
+    return total
 
 
 def lifted(scored: Scored, extra: np.ndarray) -> Scored:

@@ -48,7 +48,7 @@ from ..service import (
     version_fields,
 )
 from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
-from .feedback import feedback_query, lifted
+from .feedback import feedback_scores, feedback_words, lifted
 from .most import match_most
 from .segcolumns import load_columns
 
@@ -70,7 +70,7 @@ class _Generation:
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
         self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
         self._parsed_lock = threading.Lock()
-        self._feedback: OrderedDict[tuple, object] = OrderedDict()  # feedback query per query text
+        self._feedback: OrderedDict[tuple, list] = OrderedDict()  # feedback words per query text
         self.postings = PostingsCache()  # shared by this generation's threads
 
     def parsed(self, request: SearchRequest, registry: Registry, matcher: Matcher):
@@ -103,15 +103,13 @@ class _Generation:
             found = self._feedback.get(key, False)
         if found is False:
             known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
-            found = feedback_query(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
+            found = feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
                                    list(parsed.translated_into), known)
             with self._parsed_lock:
                 self._feedback[key] = found
                 while len(self._feedback) > PARSED_QUERIES:
                     self._feedback.popitem(last=False)
-        if found is None:
-            return scored
-        return lifted(scored, scores_at(matcher.match(found), scored.docs, self.columns.size))
+        return lifted(scored, feedback_scores(matcher, found, scored.docs)) if found else scored
 
 
 class SearchService(BaseService):
