@@ -15,12 +15,15 @@ target language's items pick among them (Ballesteros & Croft 1998; Gao et al.
   senses common everywhere, ``matter`` over ``oil``), relative to the word's
   most coherent candidate.
 
-Each candidate's score mixes the two (``COHERENCE`` of the weight goes to
-coherence when the query has other words); a candidate below ``MIN_WEIGHT`` of
-the word's best is dropped, at most ``MAX_KEPT`` stay, and the rest keep their
-relative score as weight.  The constants come from ``bench/tune_crosslang.py``
-on a tuning query set of its own; ``bench/crosslang.py`` reports on another.
-Pirkola's structure is kept: a word's translations stay one group.
+Co-occurrence is counted in the first ``SAMPLE_DOCS`` documents (at 1M items
+the whole sets cost a query several milliseconds).  Each candidate's score
+mixes the two (``COHERENCE`` of the weight goes to coherence when the query
+has other words); a candidate below ``MIN_WEIGHT`` of the word's best is
+dropped, at most ``MAX_KEPT`` stay, and they keep their relative score as
+weight.  The constants (and ``MEASURE``: weighted MI or normalized PMI) come
+from ``bench/crosslang_tuning.py`` on a tuning query set of its own;
+``bench/crosslang.py`` reports on another.  Pirkola's structure is kept: a
+word's translations stay one group.
 
 The backend supplies ``Evidence``: each candidate's documents in the target
 language's items (the Whoosh backend reads its postings).  Without it (the
@@ -71,8 +74,6 @@ def _weigh_language(lang: str, by_word: dict[str, list[str]], evidence: Evidence
     stopped = {word: [t for t, d in cands.items() if d is None][:1] for word, cands in read.items()}
     docs = {word: {t: d for t, d in cands.items() if d is not None and len(d)} for word, cands in read.items()}
     overlap = evidence.overlap or _intersection
-    # co-occurrence is counted in the first SAMPLE_DOCS documents: at 1M items the whole sets
-    # cost a query 5 ms more at p95; the sample's probabilities are as good for ranking senses
     window = min(evidence.size, SAMPLE_DOCS)
     sample = {word: {t: d[:np.searchsorted(d, window)] for t, d in cands.items()} for word, cands in docs.items()}
     out: Weighted = {}

@@ -268,16 +268,28 @@ class Matcher:
         docs, weights = self._postings(fieldname, text)
         if not len(docs):
             return Scored.empty()
+        return Scored(docs, self._bm25(fieldname, docs, weights, len(docs)) * boost)
+
+    def term_at(self, fieldname: str, text, targets: np.ndarray) -> np.ndarray:
+        """The term's BM25 for ``targets`` only (0 where absent): no score for its other postings."""
+        docs, weights = self._postings(fieldname, text)
+        if not len(docs) or not len(targets):
+            return np.zeros(len(targets))
+        places = np.minimum(np.searchsorted(docs, targets), len(docs) - 1)
+        held = docs[places] == targets
+        out = np.zeros(len(targets))
+        out[held] = self._bm25(fieldname, targets[held], weights[places[held]], len(docs))
+        return out
+
+    def _bm25(self, fieldname: str, docs: np.ndarray, weights: np.ndarray, df: int) -> np.ndarray:
         field = self.schema[fieldname] if fieldname in self.schema else None
         kind = fieldname.split("_", 1)[0]
         if field is None or not field.scorable or kind not in self.lengths:
-            return Scored(docs, weights * boost)
-        df = len(docs)
+            return weights.astype(float)
         idf = np.log(1 + (self.count - df + 0.5) / (df + 0.5))  # Lucene/Robertson idf
         lengths = self.lengths[kind][docs]
         avg = self._avg_length(fieldname)
-        scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
-        return Scored(docs, scores * boost)
+        return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avg))
 
     def evidence(self) -> Evidence:
         """Translations' documents in their language's bodies (``translations.py`` weighs them)."""

@@ -3,15 +3,12 @@
 A translated query finds the other language's items through a dictionary's
 few senses; the items it ranks best hold the words that language's writers
 use for the topic (``hodowla bydła`` → cattle, then livestock, hogs, beef).
-The top ``FEEDBACK_DOCS`` items of the target language are read (title and
-lead); a word in
-at least ``MIN_SUPPORT`` of them, ranked by that count times its idf, is a
-feedback word; the ``FEEDBACK_TERMS`` best re-rank the matches, never add to
-them: an item's score grows by at most ``FEEDBACK_WEIGHT`` of itself, in
-proportion to its feedback words' BM25 (so translated matches are reordered
-among themselves, not lifted above native ones), and the total, facets and
-the "most words" rule stay the query's own.  ``FEEDBACK_TERMS = 0``
-turns it off; ``bench/crosslang_tuning.py`` sets it.
+The title and lead of the top ``FEEDBACK_DOCS`` items of the target language
+are read; a word in at least ``MIN_SUPPORT`` of them, ranked by that count
+times its idf, is a feedback word.  The ``FEEDBACK_TERMS`` best re-rank the
+matches and never add to them (``lifted``), so the total, facets and the
+"most words" rule stay the query's own.  ``FEEDBACK_TERMS = 0`` turns it off;
+``bench/crosslang_tuning.py`` sets the constants.
 """
 
 from __future__ import annotations
@@ -24,13 +21,14 @@ import numpy as np
 from indexer import item_from_stored
 
 from ..query import LANG_CODES, analyzed_slots
-from .docsets import Matcher, Scored, scores_at
+from .docsets import Matcher, Scored
 
 FEEDBACK_TERMS = 10  # feedback words per target language (0: off)
 FEEDBACK_WEIGHT = 0.1  # the largest lift of an item's score, as a share of it
 FEEDBACK_DOCS = 10
 FEEDBACK_CHARS = 300  # of each item: its title and lead (the whole body cost a new query 15 ms at 1M)
 MIN_SUPPORT = 3
+RERANK_WINDOW = 1000  # the best matches re-ranked
 
 
 def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_values: list[str],
@@ -58,23 +56,26 @@ def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_val
     return words
 
 
-def feedback_scores(matcher: Matcher, words: list[tuple[str, str]], docs: np.ndarray) -> np.ndarray:
-    """The feedback words' summed BM25 for ``docs`` (their postings against these documents only,
-    not a union over the whole index)."""
-    total = np.zeros(len(docs))
+def reranked(matcher: Matcher, words: list[tuple[str, str]], scored: Scored) -> Scored:
+    """``scored`` with the best ``RERANK_WINDOW`` matches holding feedback words lifted by at most
+    ``FEEDBACK_WEIGHT`` of their score, in proportion to the words' summed BM25, then scaled so
+    that the best of them scores no more than before: the translated matches are reordered among
+    themselves, never carried above native ones.  A match outside the window could not have
+    climbed far (a tenth at most), and scoring only the window keeps a query at 1M items cheap."""
+    if not words or not len(scored.docs):
+        return scored
+    window = np.arange(len(scored.docs)) if len(scored.docs) <= RERANK_WINDOW else \
+        np.argpartition(-scored.scores, RERANK_WINDOW - 1)[:RERANK_WINDOW]
+    docs = scored.docs[window]
+    order = np.argsort(docs)
+    extra = np.zeros(len(docs))
     for field, term in words:
-        total += scores_at(matcher.term(field, term), docs, matcher.size)
-    return total
-
-
-def lifted(scored: Scored, extra: np.ndarray) -> Scored:
-    """``scored`` with each item holding feedback words (``extra``: their BM25) lifted by at most
-    ``FEEDBACK_WEIGHT`` of its score, then scaled so that the best of them scores no more than
-    before: the translated matches are reordered among themselves, never carried above native ones."""
+        extra[order] += matcher.term_at(field, term, docs[order])
     held = extra > 0
     if not held.any():
         return scored
-    lift = scored.scores[held] * (1 + FEEDBACK_WEIGHT * extra[held] / extra.max())
+    before = scored.scores[window][held]
+    lift = before * (1 + FEEDBACK_WEIGHT * extra[held] / extra.max())
     scores = scored.scores.copy()
-    scores[held] = lift * (scored.scores[held].max() / lift.max())
+    scores[window[held]] = lift * (before.max() / lift.max())
     return Scored(scored.docs, scores)

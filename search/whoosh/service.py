@@ -34,7 +34,14 @@ from ..highlight import snippet, title_html
 from ..lexicon import Lexicon
 from ..matching import STRICT
 from ..matching import notice as most_notice
-from ..query import POLISH_LETTERS, ParsedQuery, limit_expansions, make_parser, parse_query
+from ..query import (
+    LANG_CODES,
+    POLISH_LETTERS,
+    ParsedQuery,
+    limit_expansions,
+    make_parser,
+    parse_query,
+)
 from ..reprints import collapse
 from ..request import MATCHES, SearchRequest
 from ..service import (
@@ -48,7 +55,7 @@ from ..service import (
     version_fields,
 )
 from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
-from .feedback import feedback_scores, feedback_words, lifted
+from .feedback import feedback_words, reranked
 from .most import match_most
 from .segcolumns import load_columns
 
@@ -95,7 +102,7 @@ class _Generation:
                 self._parsed.popitem(last=False)
         return found
 
-    def fed_back(self, request: SearchRequest, parsed: ParsedQuery, q, scored: Scored, searcher,
+    def fed_back(self, request: SearchRequest, into: list[str], q, scored: Scored, searcher,
                  matcher: Matcher) -> Scored:
         """``scored`` re-ranked by the translated matches' feedback words (``feedback.py``)."""
         key = (request.q, request.match)
@@ -104,12 +111,12 @@ class _Generation:
         if found is False:
             known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
             found = feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
-                                   list(parsed.translated_into), known)
+                                   into, known)
             with self._parsed_lock:
                 self._feedback[key] = found
                 while len(self._feedback) > PARSED_QUERIES:
                     self._feedback.popitem(last=False)
-        return lifted(scored, feedback_scores(matcher, found, scored.docs)) if found else scored
+        return reranked(matcher, found, scored)
 
 
 class SearchService(BaseService):
@@ -187,8 +194,13 @@ class SearchService(BaseService):
 
         cols, matcher = gen.columns, self._local.matcher
 
+        # feedback words when the reader asks for the other language's items only (lang=en for a
+        # Polish query): the cross-language search they serve, and no cost for any other query
+        wanted = set(request.selected("language"))
+        into = [lang for lang in parsed.translated_into if LANG_CODES[lang] in wanted]
+
         def rerank(scored: Scored) -> Scored:
-            return gen.fed_back(request, parsed, q, scored, searcher, matcher) if parsed.translated_into else scored
+            return gen.fed_back(request, into, q, scored, searcher, matcher) if into else scored
         if request.match == "most":
             matched = match_most(matcher, q, strict=bool(STRICT.search(request.q)), rerank=rerank)
             scored, notice = matched.scored, notice or most_notice(matched)
