@@ -19,10 +19,10 @@ are never translated.  Two or three words in a row that form an entry
 (``handel ludźmi`` -> human trafficking, ``kopalnia węgla`` -> coalmine)
 add that translation before each word's own.  Countries, their people and
 their adjectives translate through pycountry's and countryinfo's names
-(``Stany Zjednoczone`` -> United States, U.S., American), which FreeDict lacks.
+(``Stany Zjednoczone`` -> United States, American), which FreeDict lacks.
 Without the packages the feature is off (``Dictionary.load`` gives None).
-Which translations a query then searches, and how strongly, the index
-decides (``choose`` in the backends: ``search/whoosh/translations.py``).
+Which translations a query then searches, and how strongly, the archive
+decides (``weigh`` in ``search/translations.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from indexer.analysis import (
@@ -188,7 +189,7 @@ class Dictionary:
         (Whoosh's positional matchers), and the one-word sense finds the topic.
         Stopwords are not translated (nor searched natively).
         """
-        stop = polish_stopwords() | ENGLISH_STOPWORDS  # "for" is a Polish word too, but not in a query
+        stop = query_stopwords()  # either language's: "for" is a Polish word too, but not in a query
         terms = [lookup_terms(lang, w) for w in words]
         out: dict[str, list[str]] = {}
         for i, word in enumerate(words):
@@ -210,6 +211,12 @@ class Dictionary:
         if not found and lang == "pl":
             found = _lookup(self.table[lang], [tuple(v for o in options for v in imperfectives(o))])
         return [t for t in found if " " not in t] or found
+
+
+@cache
+def query_stopwords() -> frozenset[str]:
+    """Words dropped from queries: stopwords of either language."""
+    return polish_stopwords() | ENGLISH_STOPWORDS
 
 
 def _append(known: list[str], translation: str, limit: int | None) -> None:

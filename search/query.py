@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
@@ -53,7 +53,7 @@ from indexer import registry as default_registry
 from indexer.analysis import ENGLISH_STOPWORDS, dictionary_lemmas, plain_analyzer, polish_stopwords
 from indexer.extract import Mention
 
-from .bilingual import dictionary
+from .bilingual import dictionary, query_stopwords
 from .lexicon import Lexicon
 from .translations import Evidence, Weighted, unweighted, weigh
 
@@ -63,8 +63,8 @@ FIELD_BOOSTS = {
     "title_xx": 0.25, "body_xx": 1.0,
 }
 FIELD_LANG = {name: name.rsplit("_", 1)[1] for name in FIELD_BOOSTS}
-LANG_CODES = {"pl": "pl", "en": "en"}
-POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")  # field suffix -> the ``lang`` value of its items
+LANG_CODES = {"pl": "pl", "en": "en"}  # field suffix -> the ``lang`` value of its items
+POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 VARIANT_BOOST = 0.5  # other diacritic forms of a query word
 TITLE_FIELDS = [f for f in FIELD_BOOSTS if f.startswith("title_")]
 FIELD_ALIASES = {
@@ -108,12 +108,6 @@ class ParsedQuery:
     date_to: dt.date | None = None
     translations: Weighted = field(default_factory=dict)  # what each word was also searched as, and how much
     translated_into: tuple[str, ...] = ()  # the language most words were translated into, if one
-
-
-@cache
-def query_stopwords() -> frozenset[str]:
-    """Words dropped from queries: stopwords of either language."""
-    return polish_stopwords() | ENGLISH_STOPWORDS
 
 
 class _BilingualPlugin(MultifieldPlugin):
@@ -463,8 +457,9 @@ def parse_query(text: str, parser: QueryParser, registry: Registry, translate: b
         notice = f"The query has {problem}; searched for its words instead."
         text = plain_words(text)
     words = _free_words(text, parser)
-    language = query_language(words, parser.lexicon)
-    found = translations_of(words, parser.lexicon, language) if translate else {}
+    forms = polish_forms(words, parser.lexicon)
+    language = query_language(words, forms)
+    found = translations_of(words, forms, language) if translate else {}
     translations = weigh(found, evidence) if evidence is not None else unweighted(found)
     token, stops = TRANSLATIONS.set(translations), QUERY_STOPS.set(query_language_stops(words, language))
     try:
@@ -502,18 +497,19 @@ def _parse(text: str, parser: QueryParser, notice: str | None) -> tuple[wq.Query
         return parser.parse(text), text, "The query could not be parsed; searched for its words instead."
 
 
-def query_language(words: list[str], lexicon: Lexicon | None = None) -> str | None:
+def query_language(words: list[str], forms: dict[str, str | None]) -> str | None:
     """The language the query is written in, when its words tell: else None (each word decides).
 
     English when it has stopwords only English has ("the", "of") or when most of
     its words are no Polish word Morfeusz knows; Polish when it has stopwords only
     Polish has ("w", "się") and every other word is Polish.  "World War II"
     is no Polish query for its "II" (a Polish stopword): World and War are not Polish.
+    ``forms``: each word's Polish form (``polish_forms``).
     """
     polish, english = polish_stopwords(), ENGLISH_STOPWORDS
     lower = [w.lower() for w in words]
-    content = [w for w in words if w.lower() not in polish | english]
-    known = [w for w in content if _polish_form(w, lexicon)]
+    content = [w for w in words if w.lower() not in query_stopwords()]
+    known = [w for w in content if forms.get(w)]
     if set(lower) & (english - polish) or (content and len(known) * 2 < len(content)):
         return "en"
     if set(lower) & (polish - english) and len(known) == len(content):
@@ -533,7 +529,7 @@ def query_language_stops(words: list[str], language: str | None) -> frozenset[st
     return frozenset(lower & stop) if lower - stop else frozenset()
 
 
-def translations_of(words: list[str], lexicon: Lexicon | None = None,
+def translations_of(words: list[str], forms: dict[str, str | None],
                     language: str | None = None) -> dict[str, dict[str, list[str]]]:
     """Each word's translations, by target language.
 
@@ -547,12 +543,18 @@ def translations_of(words: list[str], lexicon: Lexicon | None = None,
     found = dictionary()
     if found is None or not words:
         return {}
-    forms = {w: None if language == "en" else _polish_form(w, lexicon) for w in words}
+    forms = {w: None if language == "en" else forms.get(w) for w in words}
     polish = [w for w in words if forms[w]]
     by_form = found.translate("pl", [forms[w] for w in polish])
     to_english = {w: by_form[forms[w]] for w in polish if forms[w] in by_form}
     english = [w for w in words if not forms[w] or (w not in to_english and w.islower())]
     return {"en": to_english, "pl": found.translate("en", english)}
+
+
+def polish_forms(words: list[str], lexicon: Lexicon | None) -> dict[str, str | None]:
+    """Each word's Polish form: itself when Morfeusz knows it, else the archive's accented form
+    of it that Morfeusz knows (``Bialorus`` -> Białoruś), else None."""
+    return {w: _polish_form(w, lexicon) for w in words}
 
 
 def _polish_form(word: str, lexicon: Lexicon | None) -> str | None:

@@ -54,7 +54,8 @@ class Evidence:
 
     docs: Callable[[str, str], np.ndarray | None]  # (language, translation) -> documents; None: stopwords
     size: int  # documents in the index (the probabilities' denominator)
-    overlap: Callable[[np.ndarray, np.ndarray], int] | None = None  # |a ∩ b| (default: np.intersect1d)
+    # |a ∩ b| of two sets of documents all under a size (default: np.intersect1d)
+    overlap: Callable[[np.ndarray, np.ndarray, int], int] | None = None
 
 
 def unweighted(found: dict[str, dict[str, list[str]]]) -> dict[str, Weighted]:
@@ -101,12 +102,13 @@ def _relative(values: dict[str, float]) -> dict[str, float]:
     return {k: (v / best if best > 0 else 0.0) for k, v in values.items()}
 
 
-def _mutual(a: np.ndarray, b: np.ndarray, overlap: Callable[[np.ndarray, np.ndarray], int], size: int) -> float:
+def _mutual(a: np.ndarray, b: np.ndarray, overlap: Callable[[np.ndarray, np.ndarray, int], int],
+            size: int) -> float:
     """Weighted mutual information of two documents sets' words, 0 when they meet no more than by chance."""
     if not len(a) or not len(b) or size <= 0:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    both = overlap(small, large) / size
+    both = overlap(small, large, size) / size
     if both <= 0:
         return 0.0
     pmi = math.log(both / ((len(a) / size) * (len(b) / size)))
@@ -115,5 +117,5 @@ def _mutual(a: np.ndarray, b: np.ndarray, overlap: Callable[[np.ndarray, np.ndar
     return max(0.0, both * pmi)
 
 
-def _intersection(a: np.ndarray, b: np.ndarray) -> int:
+def _intersection(a: np.ndarray, b: np.ndarray, _size: int) -> int:
     return len(np.intersect1d(a, b, assume_unique=True))

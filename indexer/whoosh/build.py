@@ -223,8 +223,9 @@ def reindex(sources: list[Path], index_dir: Path, *, full: bool = False, jobs: i
             paths: list[Path] | None = None) -> Summary:
     """Bring the Whoosh index at ``index_dir`` up to date with ``sources``.
 
-    Incremental by default (content hashes decide what is rewritten); ``full``
-    builds a new generation and swaps it in only once it is complete.
+    Incremental by default (the file table decides what is read and rewritten, ``scan.py``;
+    ``paths``: only these); ``full`` builds a new generation and swaps it in only once it is
+    complete.
     """
     return run_reindex(WhooshBackend(index_dir), sources, full=full, jobs=jobs, reference=reference,
                        progress=progress, paths=paths)

@@ -134,8 +134,14 @@ def scores_at(part: Scored, docs: np.ndarray, size: int = 0) -> np.ndarray:
         dense = np.zeros(size)
         dense[part.docs] = part.scores
         return dense[docs]
-    i = np.minimum(np.searchsorted(part.docs, docs), len(part.docs) - 1)
-    return np.where(part.docs[i] == docs, part.scores[i], 0.0)
+    places, held = _located(part.docs, docs)
+    return np.where(held, part.scores[places], 0.0)
+
+
+def _located(sorted_docs: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each target, its place in ``sorted_docs`` (non-empty) and whether it is there."""
+    places = np.minimum(np.searchsorted(sorted_docs, targets), len(sorted_docs) - 1)
+    return places, sorted_docs[places] == targets
 
 
 class Matcher:
@@ -275,8 +281,7 @@ class Matcher:
         docs, weights = self._postings(fieldname, text)
         if not len(docs) or not len(targets):
             return np.zeros(len(targets))
-        places = np.minimum(np.searchsorted(docs, targets), len(docs) - 1)
-        held = docs[places] == targets
+        places, held = _located(docs, targets)
         out = np.zeros(len(targets))
         out[held] = self._bm25(fieldname, targets[held], weights[places[held]], len(docs))
         return out
@@ -301,7 +306,7 @@ class Matcher:
                 found = slot if found is None else slot[member(slot, found, self.size)]
             return found  # None: only stopwords
 
-        return Evidence(docs, self.size, lambda a, b: int(np.count_nonzero(member(a, b, self.size))))
+        return Evidence(docs, self.size, lambda a, b, size: int(np.count_nonzero(member(a, b, size))))
 
     def holds(self, fieldname: str, text) -> bool:
         """Does any document (deleted ones too) hold the term?"""

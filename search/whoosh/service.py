@@ -37,7 +37,6 @@ from ..matching import notice as most_notice
 from ..query import (
     LANG_CODES,
     POLISH_LETTERS,
-    ParsedQuery,
     limit_expansions,
     make_parser,
     parse_query,
@@ -62,6 +61,35 @@ from .segcolumns import load_columns
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
 
 
+class _PerQuery:
+    """What a generation keeps per distinct query (its parse, its feedback words): the
+    ``PARSED_QUERIES`` most recently used, shared by the generation's threads."""
+
+    def __init__(self):
+        self._held: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make):
+        """The value kept for ``key``, else ``make()``'s (made outside the lock, then kept)."""
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key]
+        value = make()
+        with self._lock:
+            self._held[key] = value
+            while len(self._held) > PARSED_QUERIES:
+                self._held.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def items(self) -> list[tuple[tuple, object]]:
+        with self._lock:
+            return list(self._held.items())
+
+
 class _Generation:
     """An opened index generation with its facet arrays."""
 
@@ -75,9 +103,8 @@ class _Generation:
             self.columns = load_columns(reader)
             if "body_pl" in reader.indexed_field_names():
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
-        self._parsed: OrderedDict[tuple, tuple[ParsedQuery, object, str | None]] = OrderedDict()
-        self._parsed_lock = threading.Lock()
-        self._feedback: OrderedDict[tuple, list] = OrderedDict()  # feedback words per query text
+        self._parsed = _PerQuery()  # (ParsedQuery, expanded query, its notice)
+        self._feedback = _PerQuery()  # feedback words (field, term)
         self.postings = PostingsCache()  # shared by this generation's threads
 
     def parsed(self, request: SearchRequest, registry: Registry, matcher: Matcher):
@@ -87,36 +114,22 @@ class _Generation:
         translations) costs more than matching for short queries, and the
         same queries come back; the trees are never changed after parsing.
         """
-        key = (request.q, request.match, request.translate)
-        with self._parsed_lock:
-            found = self._parsed.get(key)
-            if found is not None:
-                self._parsed.move_to_end(key)
-                return found
-        parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate,
-                             matcher.evidence())
-        found = (parsed, *limit_expansions(parsed.query, matcher.reader, self.ix.schema, self.lexicon))
-        with self._parsed_lock:
-            self._parsed[key] = found
-            while len(self._parsed) > PARSED_QUERIES:
-                self._parsed.popitem(last=False)
-        return found
+        def parse():
+            parsed = parse_query(request.q, self.parsers[request.match], registry, request.translate,
+                                 matcher.evidence())
+            return (parsed, *limit_expansions(parsed.query, matcher.reader, self.ix.schema, self.lexicon))
+
+        return self._parsed.get((request.q, request.match, request.translate), parse)
 
     def fed_back(self, request: SearchRequest, into: list[str], q, scored: Scored, searcher,
                  matcher: Matcher) -> Scored:
         """``scored`` re-ranked by the translated matches' feedback words (``feedback.py``)."""
-        key = (request.q, request.match)
-        with self._parsed_lock:
-            found = self._feedback.get(key, False)
-        if found is False:
+        def words():
             known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
-            found = feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
-                                   into, known)
-            with self._parsed_lock:
-                self._feedback[key] = found
-                while len(self._feedback) > PARSED_QUERIES:
-                    self._feedback.popitem(last=False)
-        return reranked(matcher, found, scored)
+            return feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
+                                  into, known)
+
+        return reranked(matcher, self._feedback.get((request.q, request.match), words), scored)
 
 
 class SearchService(BaseService):
@@ -218,7 +231,7 @@ class SearchService(BaseService):
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
         orgs = set(parsed.organizations) | set(request.selected("organization"))
-        result.hits = self._hits(searcher, self._local.matcher, q, page_docs, request.ui_lang, orgs)
+        result.hits = self._hits(searcher, matcher, q, page_docs, request.ui_lang, orgs)
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
         return result, parsed.words
@@ -263,7 +276,6 @@ class SearchService(BaseService):
         else:
             primary = -scores_at(scored, final, cols.size)  # best first, ties by docnum
         return first_in_order(primary, final, need)
-
 
     def _hits(self, searcher, matcher: Matcher, q, groups: list[list[int]], ui_lang: str,
               orgs: set[str]) -> list[dict]:
