@@ -439,6 +439,11 @@ def _token_plan(lang: str, token: str) -> tuple[tuple[str | None, tuple[str, ...
 token_plan = lru_cache(maxsize=300_000)(_token_plan)
 
 
+def tokens_of(text: str) -> list[str]:
+    """The tokens every analyzer cuts ``text`` into (``token_plan`` says what each becomes)."""
+    return _TOKEN.findall(text)
+
+
 def _single_position(pos: int) -> bytes:
     return pack_uint(1) + pickle.dumps([pos], 2)
 

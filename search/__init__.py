@@ -10,6 +10,11 @@ from indexer import selected_backend
 
 from .bilingual import status as translation_status
 from .errors import BadRequest
+from .export import DEFAULT_LIMIT as EXPORT_LIMIT
+from .export import FORMATS as EXPORT_FORMATS
+from .export import MAX_LIMIT as MAX_EXPORT
+from .export import MEDIA_TYPES as EXPORT_TYPES
+from .export import Export
 from .facets import FACETS, Facet, FacetValue
 from .request import (
     MATCHES,
@@ -21,6 +26,10 @@ from .request import (
     parse_day,
 )
 from .service import BaseService, SearchResult
+from .significant import FIELDS as SIGNIFICANT_FIELDS
+from .significant import MAX_SIZE as MAX_SIGNIFICANT
+from .significant import SignificantTerms
+from .timeline import INTERVALS, MAX_COMPARE, Timeline
 from .whoosh import SearchService
 
 
@@ -40,6 +49,8 @@ def open_service(index: str | Path | None = None, backend: str | None = None) ->
 
 
 __all__ = [
-    "FACETS", "MATCHES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "BadRequest", "BaseService", "Facet", "FacetValue", "SearchRequest", "SearchResult",
-    "SORTS", "SearchService", "UI_LANGS", "open_service", "parse_day", "translation_status",
+    "EXPORT_FORMATS", "EXPORT_LIMIT", "EXPORT_TYPES", "FACETS", "INTERVALS", "MATCHES", "MAX_COMPARE", "MAX_EXPORT",
+    "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_SIGNIFICANT", "SIGNIFICANT_FIELDS", "SORTS", "UI_LANGS",
+    "BadRequest", "BaseService", "Export", "Facet", "FacetValue", "SearchRequest", "SearchResult", "SearchService",
+    "SignificantTerms", "Timeline", "open_service", "parse_day", "translation_status",
 ]

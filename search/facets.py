@@ -311,7 +311,7 @@ class DateFacet(Facet):
         histogram = {"date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM",
                                         "min_doc_count": 1}}
         return {"filter": _date_selection(year), "aggs": {
-            "months": {"filter": {"bool": {"must_not": [_YEAR_ONLY]}}, "aggs": {"values": histogram}}}}
+            "months": {"filter": {"bool": {"must_not": [YEAR_ONLY]}}, "aggs": {"values": histogram}}}}
 
     def cluster_counts(self, aggregation, selected):
         year = _one_year(selected)
@@ -356,7 +356,7 @@ def date_range(start: str | None, end: str | None) -> dict:
     return {"range": {"date": {k: v for k, v in bounds.items() if v}}}
 
 
-_YEAR_ONLY = {"term": {"date_precision": "year"}}  # an item dated by its year alone is in no month
+YEAR_ONLY = {"term": {"date_precision": "year"}}  # an item dated by its year alone is in no month
 
 
 def _date_selection(value: str) -> dict:
@@ -364,7 +364,7 @@ def _date_selection(value: str) -> dict:
         return date_range(f"{value}-01-01", f"{value}-12-31")
     year, month = int(value[:4]), int(value[5:7])
     end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-    return {"bool": {"filter": [date_range(f"{value}-01", end.isoformat())], "must_not": [_YEAR_ONLY]}}
+    return {"bool": {"filter": [date_range(f"{value}-01", end.isoformat())], "must_not": [YEAR_ONLY]}}
 
 
 def _one_year(selected: tuple[str, ...]) -> str | None:

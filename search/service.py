@@ -12,8 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from indexer import Item, Registry
 
+from .errors import BadRequest
+from .export import DEFAULT_LIMIT, Export, check_export
 from .query import ParsedQuery
 from .request import SearchRequest
+from .significant import DEFAULT_SIZE, SignificantTerms, check_field
+from .timeline import MAX_COMPARE, SCOPE_FACETS, DayCounts, Timeline, check_interval, timeline
 from .translations import Weighted
 
 RELAXED_NOTICE = "No item has all the words; showing items with some of them."
@@ -143,9 +147,57 @@ class BaseService(ABC):
                 relaxed.notice = RELAXED_NOTICE
                 relaxed.suggestion = relaxed.suggestion or result.suggestion
                 return relaxed
-        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        result.took_ms = _ms_since(started)
         return result
 
     @abstractmethod
     def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
         """One search: the result and the query's plain words."""
+
+    # -- research tools: what people do after the first page of hits ----------------------
+    def timeline(self, requests: list[SearchRequest], interval: str = "auto") -> Timeline:
+        """Matches per bucket of each request (2-4 compare), with their share of the archive's items.
+
+        The requests share their filters (one page's); the archive a share is taken
+        of is narrowed by the language and source selections and the from/to dates.
+        """
+        started = time.perf_counter()
+        check_interval(interval)
+        if not 1 <= len(requests) <= MAX_COMPARE:
+            raise BadRequest(f"a timeline compares 1 to {MAX_COMPARE} queries, not {len(requests)}", "q")
+        first = requests[0]
+        scope = SearchRequest(selections={k: v for k, v in first.selections.items() if k in SCOPE_FACETS},
+                              date_from=first.date_from, date_to=first.date_to)
+        chart = timeline([r.q for r in requests], [self._day_counts(r) for r in requests], self._day_counts(scope),
+                         interval, first.date_from, first.date_to)
+        chart.took_ms = _ms_since(started)
+        return chart
+
+    def significant(self, request: SearchRequest, field: str = "word", size: int = DEFAULT_SIZE) -> SignificantTerms:
+        """The organizations, sources or words unusually frequent in the matches (``significant.py``)."""
+        started = time.perf_counter()
+        check_field(field, size)
+        found = self._significant(request, field, size)
+        found.took_ms = _ms_since(started)
+        return found
+
+    def export(self, request: SearchRequest, limit: int = DEFAULT_LIMIT, fmt: str = "jsonl") -> Export:
+        """Every match (up to ``limit``) in the request's order, as rows streamed from the index."""
+        check_export(fmt, limit)
+        return self._export(request, limit)
+
+    @abstractmethod
+    def _day_counts(self, request: SearchRequest) -> DayCounts:
+        """The request's matches (facet selections applied) per day, and per year those dated by year."""
+
+    @abstractmethod
+    def _significant(self, request: SearchRequest, field: str, size: int) -> SignificantTerms:
+        """The ``size`` most significant values of ``field`` in the request's matches."""
+
+    @abstractmethod
+    def _export(self, request: SearchRequest, limit: int) -> Export:
+        """The request's total and its first ``limit`` hits (no ``versions``), streamed."""
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -104,3 +104,35 @@ def test_markup_in_an_item_is_shown_as_text(page, evil_url, csp):
             assert title.strip() == EVIL_TITLE
     finally:
         context.close()
+
+
+def test_coverage_chart_filters_by_a_bar_and_compares(page, base_url, tmp_path):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base_url + "/?q=OBWE&interval=month&ui=en")
+    chart = page.locator("svg.chart")
+    assert chart.is_visible()
+    bars = page.locator("svg.chart rect.bar")
+    heights = [float(h) for h in bars.evaluate_all("rs => rs.map(r => r.getAttribute('height'))")]
+    tallest = max(range(len(heights)), key=heights.__getitem__)
+    label = bars.nth(tallest).locator("title").text_content()  # "March 2024, OBWE: 2 items, ..."
+    count = int(label.split(": ")[1].split(" ")[0])
+    page.screenshot(path=str(tmp_path / "chart-1366.png"), full_page=True)
+
+    bars.nth(tallest).click()
+    page.wait_for_url("**from=**")
+    assert "to=" in page.url and int(page.inner_text("#total")) == count
+
+    page.goto(base_url + "/?q=OBWE&interval=month&ui=en")
+    page.fill("form.compare input[name=compare]", "NATO")
+    page.press("form.compare input[name=compare]", "Enter")
+    page.wait_for_selector("svg.chart rect.bar.s1")
+    assert page.locator(".legend li").count() == 2 and "NATO" in page.inner_text(".legend")
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.reload()
+    box = page.locator("svg.chart").bounding_box()
+    assert box and box["width"] <= 390 and box["height"] > 50
+    page.screenshot(path=str(tmp_path / "chart-phone.png"), full_page=True)
+    for name in ("chart-1366.png", "chart-phone.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
+    assert page.errors == []

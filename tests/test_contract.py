@@ -146,3 +146,28 @@ def test_a_query_finds_the_other_languages_items_through_the_dictionary(service,
     assert all(h["language"] == lang for h in found.hits)
     assert any(word in h["snippet"].lower() for h in found.hits)
     assert service.search(replace(other, translate=False)).total < found.total
+
+
+def test_timeline_adds_up_to_the_total(service):
+    request = SearchRequest(q="OBWE")
+    chart = service.timeline([request, SearchRequest(q="ONZ")], "month")
+    for series, q in zip(chart.series, ("OBWE", "ONZ"), strict=True):
+        total = service.search(SearchRequest(q=q)).total
+        assert series.total == total > 0
+        assert sum(b.count for b in series.buckets) + series.unplaced == total
+        assert all(b.archive >= b.count for b in series.buckets)
+
+
+def test_significant_organizations_and_words(service):
+    orgs = service.significant(SearchRequest(q="OBWE"), "organization", 10)
+    assert orgs.matches == service.search(SearchRequest(q="OBWE")).total
+    assert all(v.count >= 3 and v.archive_count >= v.count for v in orgs.values)
+    words = service.significant(SearchRequest(q="handel ludźmi"), "word", 10)
+    assert 0 < words.counted <= words.matches
+
+
+def test_export_follows_the_search(service):
+    request = SearchRequest(q="OBWE", sort="newest")
+    rows = list(service.export(request, limit=1000).rows)
+    assert [r["id"] for r in rows[:10]] == ids(service.search(request))
+    assert len(rows) == service.search(request).total

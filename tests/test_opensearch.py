@@ -284,6 +284,74 @@ def test_pages_beyond_the_result_window_walk_with_search_after():
     assert len(result.hits) == 100
 
 
+# the research tools: each sends the aggregation OpenSearch documents, and reads its answer
+DAY_HISTOGRAM = {"hits": {"total": {"value": 5}, "hits": []}, "aggregations": {
+    "days": {"doc_count": 4, "h": {"buckets": [
+        {"key_as_string": "2024-12-06", "key": 1733443200000, "doc_count": 3},
+        {"key_as_string": "2024-12-10", "key": 1733788800000, "doc_count": 1}]}},
+    "years": {"doc_count": 1, "h": {"buckets": [{"key_as_string": "2023", "key": 1672531200000, "doc_count": 1}]}}}}
+
+
+def test_cluster_timeline_reads_date_histograms_into_the_shared_buckets():
+    client = Recorder(DAY_HISTOGRAM)
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    chart = service.timeline([SearchRequest(q="OBWE", selections={"language": ("pl",)})], "month")
+    series = chart.series[0]
+    assert series.total == 5 and series.unplaced == 1  # dated by its year alone: in no month
+    assert [(b.key, b.count) for b in series.buckets] == [("2024-12", 4)]
+    body = client.bodies[-2]  # the query's (the last is the archive's, under the language alone)
+    assert body["aggs"]["days"]["aggs"]["h"]["date_histogram"]["calendar_interval"] == "day"
+    assert {"terms": {"lang": ["pl"]}} in client.bodies[-1]["query"]["bool"]["filter"]
+    assert service.timeline([SearchRequest(q="OBWE")], "year").series[0].unplaced == 0
+
+
+def test_cluster_significant_terms_use_jlh_and_min_doc_count():
+    response = {"hits": {"total": {"value": 40}, "hits": []}, "aggregations": {"sig": {
+        "doc_count": 40, "bg_count": 1000, "buckets": [
+            {"key": "osce", "doc_count": 30, "bg_count": 50, "score": 17.4}]}}}
+    client = Recorder(response)
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    found = service.significant(SearchRequest(q="OBWE"), "organization", 5)
+    aggregation = client.bodies[-1]["aggs"]["sig"]["significant_terms"]
+    assert aggregation == {"field": "orgs", "size": 5, "min_doc_count": 3, "jlh": {}}
+    value, = found.values
+    assert (value.value, value.count, value.archive_count, value.score) == ("osce", 30, 50, 17.4)
+
+
+def test_cluster_significant_words_sample_then_count_each_candidate_once():
+    item = DOCUMENTED_RESPONSE["hits"]["hits"][0]["_source"]["item"]
+    sample = {"hits": {"total": {"value": 3}, "hits": [{"_source": {"item": {**item, "language": "en",
+                                                                              "title": "crude oil quota"}}}] * 3}}
+    frequencies = {"hits": {"total": {"value": 9}, "hits": []}, "aggregations": {
+        "terms": {"buckets": {"en:crude": {"doc_count": 4}, "en:oil": {"doc_count": 8}, "en:quota": {"doc_count": 3}}},
+        "langs": {"buckets": [{"key": "en", "doc_count": 100}]}}}
+    client = Recorder(sample)
+    client.search = lambda index, body: (client.bodies.append(body),
+                                         frequencies if "aggs" in body else sample)[1]
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    found = service.significant(SearchRequest(q="quota", match="all"), "word", 10)
+    filters = client.bodies[-1]["aggs"]["terms"]["filters"]["filters"]
+    assert filters["en:crude"] == {"term": {"body_en": "crude"}}
+    assert [v.value for v in found.values][:3] == ["quota", "crude", "oil"]  # rarer in the archive first
+
+
+def test_cluster_export_walks_every_hit_with_search_after():
+    item = DOCUMENTED_RESPONSE["hits"]["hits"][1]["_source"]
+
+    def search(index, body):
+        if body.get("size") == 0:
+            return {"hits": {"total": {"value": 2500}, "hits": []}}
+        start = int(body["search_after"][1]) + 1 if "search_after" in body else 0
+        return {"hits": {"hits": [{"_id": str(n), "sort": ["2024-01-01", f"{n:06d}"], "_source": item}
+                                  for n in range(start, min(start + body["size"], 2500))]}}
+
+    client = Recorder({})
+    client.search = search
+    service = ClusterService(ClusterConfig(url="http://cluster.invalid:9200"), client=client)
+    export = service.export(SearchRequest(q="OBWE", sort="newest"), limit=2200)
+    assert export.total == 2500 and len(list(export.rows)) == 2200
+
+
 # -- reindex into a cluster (fake) ---------------------------------------------------------
 
 @pytest.fixture()

@@ -140,3 +140,18 @@ def test_collapsed_reprints_on_the_page(sample_client):
     assert "2 versions (EN)" in html and "Show reprints separately" in html
     html = sample_client.get("/?q=Group+of+Friends+trafficking&collapse=1&ui=pl").get_data(as_text=True)
     assert "2 wersje (EN)" in html
+
+
+@pytest.mark.parametrize("path", ["/api/timeline?q=OBWE&q=NATO&interval=month", "/api/timeline?q=OBWE",
+                                  "/api/significant?q=OBWE&field=organization",
+                                  "/api/significant?q=handel&field=word", "/api/export?q=OBWE&format=csv",
+                                  "/api/export?q=OBWE", "/api/timeline?q=OBWE&interval=hour",
+                                  "/api/significant?field=x", "/api/export?format=pdf"])
+def test_research_endpoints_match_the_openapi_document(sample_client, spec, path):
+    r = check(spec, sample_client.get(path))
+    assert r.status_code == (400 if "hour" in path or "=x" in path or "pdf" in path else 200)
+
+
+def test_feed_matches_the_openapi_document(sample_client, spec):
+    r = check(spec, sample_client.get("/feeds/search.atom?q=OBWE"))
+    assert r.status_code == 200

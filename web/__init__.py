@@ -42,10 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["prasa"] = open_service(app.config["INDEX"], app.config["BACKEND"])
 
-    from . import api, errors, pages
+    from . import api, errors, feeds, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
     errors.register_error_handlers(app)
 
     @app.after_request

@@ -1,13 +1,16 @@
-"""The JSON API: ``/api/search``, ``/api/items/<id>``, ``/api/health``, ``/api/openapi.json``.
+"""The JSON API: ``/api/search``, ``/api/timeline``, ``/api/significant``, ``/api/export``,
+``/api/items/<id>``, ``/api/health``, ``/api/openapi.json``.
 
 Every error has one shape (``errors.py``).  No query string yields a 500.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from dataclasses import replace
 
-from search import SearchRequest, translation_status
+from flask import Blueprint, Response, jsonify, request
+
+from search import EXPORT_LIMIT, EXPORT_TYPES, BadRequest, SearchRequest, translation_status
 
 from . import service
 from .errors import error_response
@@ -35,6 +38,44 @@ def limit_query_string():
 def api_search():
     result = service().search(search_request())
     return jsonify(result.to_dict())
+
+
+def compared_requests(extra: str | None = None) -> list[SearchRequest]:
+    """One request per query on a timeline: every ``q`` (and ``extra``'s values), the same filters."""
+    base = search_request()
+    queries = [q.strip() for q in request.args.getlist("q")]
+    queries += [q.strip() for q in request.args.getlist(extra) if q.strip()] if extra else []
+    return [replace(base, q=q) for q in queries or [""]]
+
+
+def int_arg(name: str, default: int) -> int:
+    value = request.args.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, not {value!r}", name) from None
+
+
+@bp.get("/timeline")
+def api_timeline():
+    chart = service().timeline(compared_requests(), request.args.get("interval", "auto"))
+    return jsonify(chart.to_dict(ui_language(request)))
+
+
+@bp.get("/significant")
+def api_significant():
+    found = service().significant(search_request(), request.args.get("field", "word"), int_arg("size", 20))
+    return jsonify(found.to_dict())
+
+
+@bp.get("/export")
+def api_export():
+    fmt = request.args.get("format", "jsonl")
+    export = service().export(search_request(), int_arg("limit", EXPORT_LIMIT), fmt)
+    headers = {"Content-Disposition": f'attachment; filename="prasa-export.{fmt}"',
+               "X-Prasa-Total": str(export.total), "X-Prasa-Export-Limit": str(export.limit),
+               "X-Prasa-Export-Count": str(export.count)}
+    return Response(export.lines(fmt), content_type=EXPORT_TYPES[fmt], headers=headers)
 
 
 @bp.get("/items/<path:item_id>")

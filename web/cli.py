@@ -23,8 +23,11 @@ from indexer import (
     reindex_into,
 )
 from search import (
+    EXPORT_FORMATS,
+    EXPORT_LIMIT,
     FACETS,
     MATCHES,
+    MAX_EXPORT,
     SORTS,
     UI_LANGS,
     BadRequest,
@@ -168,8 +171,12 @@ class _SearchCommand(click.Command):
 @click.option("--per-page", type=int, default=10)
 @click.option("--ui-lang", type=click.Choice(list(UI_LANGS)), default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API returns.")
+@click.option("--export", "export_format", type=click.Choice(list(EXPORT_FORMATS)),
+              help="Write every match (not a page) to standard output as CSV or JSON Lines, streamed.")
+@click.option("--limit", type=int, default=EXPORT_LIMIT, show_default=True,
+              help=f"With --export: at most this many items (up to {MAX_EXPORT:,}).")
 def search_command(query, index_dir, date_from, date_to, sort, match, collapse, no_translate, page, per_page,
-                   ui_lang, as_json, **facet_values):
+                   ui_lang, as_json, export_format, limit, **facet_values):
     """Search the index (the query syntax is in the README)."""
     try:
         # the very path /api/search takes: the same parameters, the same checks and resolution
@@ -179,6 +186,12 @@ def search_command(query, index_dir, date_from, date_to, sort, match, collapse, 
                   "per_page": [str(per_page)], "ui": [ui_lang],
                   **{f.param: list(facet_values.get(f"facet_{f.name}") or ()) for f in FACETS}}
         request = SearchRequest.from_params(params)
+        if export_format:
+            export = open_service(index_dir).export(request, limit, export_format)
+            for line in export.lines(export_format):
+                click.echo(line, nl=False)
+            click.echo(f"exported {export.count} of {export.total} matches", err=True)
+            return
         result = open_service(index_dir).search(request)
     except BadRequest as e:
         raise click.UsageError(str(e)) from None

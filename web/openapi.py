@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from search import FACETS, MAX_PER_PAGE, MAX_QUERY_CHARS
+from search import (
+    EXPORT_FORMATS,
+    EXPORT_LIMIT,
+    FACETS,
+    INTERVALS,
+    MAX_COMPARE,
+    MAX_EXPORT,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_SIGNIFICANT,
+    SIGNIFICANT_FIELDS,
+)
 
 
 def _array_param(name: str, description: str, enum: list[str] | None = None) -> dict:
@@ -61,6 +72,34 @@ def _error(description: str) -> dict:
 
 def _ok(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_BUCKET = {"type": "object", "required": ["key", "label", "from", "to", "count", "archive", "share"],
+           "properties": {"key": {"type": "string", "description": "2023-11-06, 2023-W45, 2023-11 or 2023"},
+                          "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                          "to": {"type": "string", "format": "date"}, "count": {"type": "integer", "minimum": 0},
+                          "archive": {"type": "integer", "minimum": 0, "description": "the archive's items in the "
+                                      "period (narrowed by the language and source selections and from/to)"},
+                          "share": {"type": "number", "minimum": 0, "description": "count / archive"}}}
+_TIMELINE = {"type": "object", "required": ["interval", "series", "took_ms"], "properties": {
+    "interval": {"type": "string", "enum": list(INTERVALS[1:])}, "took_ms": {"type": "number"},
+    "series": {"type": "array", "items": {"type": "object", "required": ["query", "total", "unplaced", "buckets"],
+                                          "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer"}, "notice": _NULLABLE_STRING,
+        "unplaced": {"type": "integer", "description": "matches without a date, or dated more coarsely than the "
+                                                      "interval (a year alone): the buckets plus these are total"},
+        "buckets": {"type": "array", "items": _BUCKET}}}}}}
+_SIGNIFICANT = {"type": "object", "required": ["field", "statistic", "matches", "counted", "min_count", "values"],
+                "properties": {
+    "field": {"type": "string", "enum": list(SIGNIFICANT_FIELDS)}, "statistic": {"type": "string", "enum": ["jlh"]},
+    "matches": {"type": "integer"}, "min_count": {"type": "integer"}, "took_ms": {"type": "number"},
+    "counted": {"type": "integer", "description": "items the values were counted in: every match, or for words "
+                                                  "the best matches sampled"},
+    "values": {"type": "array", "items": {"type": "object", "required": ["value", "label", "count", "archive_count",
+                                                                         "score"], "properties": {
+        "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
+        "archive_count": {"type": "integer"}, "score": {"type": "number"},
+        "language": {"type": "string", "description": "words: the items they were measured in"}}}}}}
 
 
 def openapi_document() -> dict:
@@ -129,6 +168,50 @@ def openapi_document() -> dict:
             "/api/search": {"get": {"operationId": "search", "parameters": search_params, "responses": {
                 "200": _ok(search_result), "400": _error("Bad parameter"),
                 "503": _error("No index yet")}}},
+            "/api/timeline": {"get": {
+                "operationId": "timeline",
+                "description": f"Matches per period for 1 to {MAX_COMPARE} queries (repeat q), with each "
+                               "period's share of the archive; every filter of /api/search applies",
+                "parameters": [{**search_params[0], "schema": {"type": "array", "maxItems": MAX_COMPARE, "items": {
+                                   "type": "string", "maxLength": MAX_QUERY_CHARS}}, "style": "form", "explode": True},
+                               *search_params[1:],
+                               {"name": "interval", "in": "query", "required": False,
+                                "description": "auto: the finest with at most 120 periods",
+                                "schema": {"type": "string", "enum": list(INTERVALS), "default": "auto"}}],
+                "responses": {"200": _ok(_TIMELINE), "400": _error("Bad parameter"), "503": _error("No index yet")}}},
+            "/api/significant": {"get": {
+                "operationId": "significant",
+                "description": "Organizations, sources or words unusually frequent in the matches (JLH)",
+                "parameters": [*search_params,
+                               {"name": "field", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": list(SIGNIFICANT_FIELDS), "default": "word"}},
+                               {"name": "size", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SIGNIFICANT, "default": 20}}],
+                "responses": {"200": _ok(_SIGNIFICANT), "400": _error("Bad parameter"),
+                              "503": _error("No index yet")}}},
+            "/api/export": {"get": {
+                "operationId": "export",
+                "description": "Every match in the request's order (not a page), streamed; the hit fields of "
+                               "/api/search without versions; headers X-Prasa-Total, X-Prasa-Export-Limit, "
+                               "X-Prasa-Export-Count",
+                "parameters": [*search_params,
+                               {"name": "format", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": list(EXPORT_FORMATS), "default": "jsonl"}},
+                               {"name": "limit", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_EXPORT,
+                                           "default": EXPORT_LIMIT}}],
+                "responses": {"200": {"description": "CSV (header row) or JSON Lines (one hit per line)",
+                                      "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}},
+                                                  "application/jsonl": {"schema": {"type": "string", "format": "binary"}}}},
+                              "400": _error("Bad parameter"), "503": _error("No index yet")}}},
+            "/feeds/search.atom": {"get": {
+                "operationId": "feed",
+                "description": "The search as an Atom feed, newest items first (alerts); ETag and Last-Modified "
+                               "for conditional GET (304 when nothing changed)",
+                "parameters": [p for p in search_params if p["name"] not in ("sort", "page", "per_page")],
+                "responses": {"200": {"description": "Atom 1.0", "content": {
+                                  "application/atom+xml": {"schema": {"type": "string", "format": "binary"}}}},
+                              "304": {"description": "Not modified since the ETag or date given"}}}},
             "/api/items/{item_id}": {"get": {"operationId": "item", "parameters": [
                 {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "ui", "in": "query", "required": False, "schema": {"type": "string", "enum": ["pl", "en"]}}],

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search import FACETS, SearchRequest
+from search import FACETS, INTERVALS, MAX_COMPARE, BadRequest, SearchRequest
 
 from . import service
 from .api import search_request
+from .chart import draw
 from .i18n import translator, ui_language
+
+MEASURES = ("count", "share")
+PANEL_VALUES = {"organization": 8, "word": 12}  # the "what the matches are about" panel
 
 bp = Blueprint("pages", __name__)
 
@@ -60,12 +65,50 @@ def page_links(req: SearchRequest, pages: int) -> list[dict]:
              "current": n == req.page} for n in window]
 
 
+def chart_view(req: SearchRequest, t) -> dict:
+    """The coverage chart of the query and its compared queries (``compare``), and its controls."""
+    compare = [c.strip() for c in request.args.getlist("compare") if c.strip()][:MAX_COMPARE - 1]
+    interval, measure = request.args.get("interval", "auto"), request.args.get("chart", "count")
+    if measure not in MEASURES:
+        raise BadRequest(f"chart must be count or share, not {measure!r}", "chart")
+    timeline = service().timeline([req] + [replace(req, q=c) for c in compare], interval).to_dict(req.ui_lang)
+    own = req.to_params(page=None)
+
+    def link(**changes) -> str:
+        params = {**own, "compare": compare, "interval": [interval] if interval != "auto" else [],
+                  "chart": [measure] if measure != "count" else []}
+        params.update({k: v for k, v in changes.items()})
+        return search_url({k: v for k, v in params.items() if v})
+
+    def bucket_url(query: str, bucket: dict) -> str:
+        return search_url(replace(req, q=query).to_params(**{"from": bucket["from"], "to": bucket["to"],
+                                                               "page": None}))
+    return {"chart": draw(timeline, measure, bucket_url, t), "timeline": timeline, "compare": compare,
+            "interval": interval, "measure": measure, "hidden": {k: v for k, v in own.items()},
+            "interval_urls": {i: link(interval=[i] if i != "auto" else []) for i in INTERVALS},
+            "measure_urls": {m: link(chart=[m] if m != "count" else []) for m in MEASURES}}
+
+
+def about_view(req: SearchRequest) -> list[dict]:
+    """The organizations and words unusually frequent in the matches, each a link that narrows to it."""
+    panels = []
+    for field, size in PANEL_VALUES.items():
+        found = service().significant(req, field, size).to_dict()
+        for v in found["values"]:
+            v["url"] = search_url(req.to_params(org=sorted({*req.selected("organization"), v["value"]}), page=None)) \
+                if field == "organization" else search_url(req.to_params(q=f"{req.q} {v['label']}".strip(), page=None))
+        panels.append({**found, "field": field})
+    return panels
+
+
 @bp.get("/")
 def index():
     ui = ui_language(request)
     req = search_request()
     result = service().search(req)
     data = result.to_dict()
+    t = translator(ui)
+    researching = bool(req.q or req.filtered) and result.total > 0
     return render_template(
         "search.html", t=translator(ui), ui=ui, req=req, result=data,
         facets=facet_views(req, data["facets"], translator(ui)), filters=active_filters(req, data["facets"]),
@@ -79,6 +122,11 @@ def index():
         collapse_url=search_url(req.to_params(collapse=None if req.collapse else "1", page=None)),
         translate_url=search_url(req.to_params(translate=None if not req.translate else "0", page=None)),
         browsing=not req.q and not req.filtered,
+        coverage=chart_view(req, t) if researching else None,
+        about=about_view(req) if researching else [],
+        feed_url=url_for("feeds.search_feed", **req.to_params(page=None, sort=None)),
+        export_urls={fmt: url_for("api.api_export", format=fmt, **req.to_params(page=None, per_page=None))
+                     for fmt in ("csv", "jsonl")},
     )
 
 

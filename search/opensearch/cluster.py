@@ -28,10 +28,12 @@ from indexer.opensearch import (
 )
 
 from ..errors import BadRequest
+from ..export import Export
+from ..facets import date_range
 from ..highlight import snippet, title_html
 from ..matching import STRICT, Matched, clauses_of
 from ..matching import notice as most_notice
-from ..query import FIELD_LANG, make_parser, parse_query
+from ..query import FIELD_LANG, ParsedQuery, make_parser, parse_query
 from ..reprints import collapse
 from ..request import SearchRequest
 from ..service import (
@@ -44,14 +46,29 @@ from ..service import (
     item_fields,
     version_fields,
 )
+from ..significant import LEAD_CHARS, SignificantTerms, WordSample, ranked
+from ..timeline import DayCounts
 from .dsl import (
     SNIPPET_CHARS,
     Unsupported,
     facets_from_response,
+    highlight_clause,
     most_query,
     query_schema,
     search_body,
+    selection_filters,
+    sort_clause,
     to_dsl,
+)
+from .research import (
+    EXPORT_PAGE,
+    day_counts_body,
+    day_counts_from,
+    frequencies_body,
+    sample_body,
+    significant_body,
+    significant_from,
+    words_from,
 )
 
 UNSUPPORTED_NOTICE = "Part of the query cannot run on this index; searched for its words instead."
@@ -92,7 +109,8 @@ class ClusterService(BaseService):
         return ClusterUnavailable(f"no prasa index {self.alias!r} on {self.config.url}: run `prasa reindex`")
 
     # -- searching -------------------------------------------------------------------
-    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+    def _query(self, request: SearchRequest) -> tuple[ParsedQuery, dict, list[str]]:
+        """The parsed query, its DSL (under the "most" strategy when it applies) and its notes."""
         parsed = parse_query(request.q, _parser(request.match), self.registry, request.translate)
         notes: list[str] = []
         try:
@@ -106,6 +124,16 @@ class ClusterService(BaseService):
             query, relaxed = most_query(parsed.query, all_words, notes)
             if relaxed and not notes:
                 notes.append(most_notice(Matched(None, all_words, clauses_of(parsed.query).n, True)))
+        return parsed, query, notes
+
+    def _filters(self, request: SearchRequest, parsed: ParsedQuery) -> list[dict]:
+        """The date bounds and every facet selection, as filters (no facet counts to keep apart)."""
+        start, end = date_bounds(request, parsed)
+        filters = [date_range(start and start.isoformat(), end and end.isoformat())] if start or end else []
+        return filters + list(selection_filters(request).values())
+
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+        parsed, query, notes = self._query(request)
         start, end = date_bounds(request, parsed)
         browsing = query == {"match_all": {}}
         body = search_body(query, request, start, end, browsing)
@@ -212,6 +240,48 @@ class ClusterService(BaseService):
             out.append(best["text"] if best else word)
             changed = changed or best is not None
         return " ".join(out) if changed else None
+
+    # -- research tools: timelines, significant values, exports ------------------------------
+    def _day_counts(self, request: SearchRequest) -> DayCounts:
+        parsed, query, notes = self._query(request)
+        response = self._call(day_counts_body(query, self._filters(request, parsed)))
+        return DayCounts(*day_counts_from(response), notice=parsed.notice or (notes[0] if notes else None))
+
+    def _significant(self, request: SearchRequest, field: str, size: int) -> SignificantTerms:
+        parsed, query, _notes = self._query(request)
+        filters = self._filters(request, parsed)
+        if field != "word":
+            response = self._call(significant_body(query, filters, field, size))
+            label = (lambda v: self.registry.label(v, request.ui_lang)) if field == "organization" else str
+            return SignificantTerms(field, response["hits"]["total"]["value"], response["hits"]["total"]["value"],
+                                    significant_from(response, label))
+        found = self._call(sample_body(query, filters))
+        items = [Item(**h["_source"]["item"]) for h in found["hits"]["hits"]]
+        sample = WordSample.of([(i.language, f"{i.title}\n{i.body[:LEAD_CHARS]}") for i in items])
+        values = words_from(sample, self._call(frequencies_body(sample.candidates())))
+        return SignificantTerms(field, found["hits"]["total"]["value"], len(items), ranked(values, size))
+
+    def _export(self, request: SearchRequest, limit: int) -> Export:
+        parsed, query, _notes = self._query(request)
+        body = {"query": {"bool": {"must": [query], "filter": self._filters(request, parsed)}},
+                "sort": sort_clause(request, query == {"match_all": {}}), "_source": ["item"]}
+        total = self._call({**body, "size": 0, "track_total_hits": True})["hits"]["total"]["value"]
+        marks = _pre_analyzed_terms(parsed.query)
+
+        def rows():
+            after, left = None, min(limit, total)
+            while left > 0:
+                step = {**body, "size": min(EXPORT_PAGE, left), "track_total_hits": False,
+                        **({"search_after": after} if after else {}), "highlight": highlight_clause()}
+                hits = self._call(step)["hits"]["hits"]
+                if not hits:
+                    return
+                for h in hits:
+                    out = self._hit(h, request.ui_lang, marks)
+                    del out["versions"]
+                    yield out
+                after, left = hits[-1]["sort"], left - len(hits)
+        return Export(int(total), limit, rows())
 
     # -- items and stats -----------------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:

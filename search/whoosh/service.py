@@ -13,7 +13,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from whoosh.query import Every
 
 from indexer import (
     IndexMissing,
@@ -29,6 +28,7 @@ from indexer.analysis import analyzer_for
 from indexer.whoosh import current_generation
 
 from ..columns import Columns, date_range_mask
+from ..export import Export
 from ..facets import count_facets
 from ..highlight import snippet, title_html
 from ..lexicon import Lexicon
@@ -53,12 +53,16 @@ from ..service import (
     item_fields,
     version_fields,
 )
-from .docsets import Matcher, PostingsCache, Scored, first_in_order, scores_at
+from ..significant import SignificantTerms
+from ..timeline import DayCounts
+from .docsets import Matcher, PostingsCache, Scored
 from .feedback import feedback_words, reranked
 from .most import match_most
+from .research import Found, Marks, day_counts, export_rows, ordered, passing, significant
 from .segcolumns import load_columns
 
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
+FREQUENCIES = 200_000  # document frequencies of terms each generation keeps (significant words)
 
 
 class _PerQuery:
@@ -105,7 +109,9 @@ class _Generation:
                 self.lexicon.add_terms("pl", reader.lexicon("body_pl"))
         self._parsed = _PerQuery()  # (ParsedQuery, expanded query, its notice)
         self._feedback = _PerQuery()  # feedback words (field, term)
+        self.browsed = _PerQuery()  # the archive's items per day, per scope (timeline shares)
         self.postings = PostingsCache()  # shared by this generation's threads
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     def parsed(self, request: SearchRequest, registry: Registry, matcher: Matcher):
         """The parsed query, its expansions and their notice: once per distinct query and generation.
@@ -130,6 +136,16 @@ class _Generation:
                                   into, known)
 
         return reranked(matcher, self._feedback.get((request.q, request.match), words), scored)
+
+    def frequency(self, reader, fieldname: str, term: str) -> int:
+        """A term's document frequency (the term table of each segment, read once per generation)."""
+        key = (fieldname, term)
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) >= FREQUENCIES:
+                self._frequencies.clear()
+            found = self._frequencies[key] = reader.doc_frequency(fieldname, term)
+        return found
 
 
 class SearchService(BaseService):
@@ -200,12 +216,14 @@ class SearchService(BaseService):
             return False
 
     # -- searching -----------------------------------------------------------
-    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+    def _found(self, request: SearchRequest) -> Found:
+        """The request's matches before its facet selections (``Found``): what a search, a
+        timeline, a significant-terms panel and an export all start from."""
         gen, searcher = self._open()
-        parsed, q, expansion_note = gen.parsed(request, self.registry, self._local.matcher)
+        matcher = self._local.matcher
+        parsed, q, expansion_note = gen.parsed(request, self.registry, matcher)
         notice = parsed.notice or expansion_note
-
-        cols, matcher = gen.columns, self._local.matcher
+        cols = gen.columns
 
         # feedback words when the reader asks for the other language's items only (lang=en for a
         # Polish query): the cross-language search they serve, and no cost for any other query
@@ -223,17 +241,22 @@ class SearchService(BaseService):
         start, end = date_bounds(request, parsed)
         if start or end:
             docs = docs[date_range_mask(cols, docs, start, end)]
-        final, facets = count_facets(cols, docs, request.selections, request.ui_lang)
+        return Found(gen, searcher, matcher, parsed, q, notice, scored, docs)
+
+    def _search(self, request: SearchRequest) -> tuple[SearchResult, list[str]]:
+        found = self._found(request)
+        cols, parsed = found.gen.columns, found.parsed
+        final, facets = count_facets(cols, found.docs, request.selections, request.ui_lang)
 
         result = SearchResult(query=request.q, total=int(len(final)), page=request.page,
-                              per_page=request.per_page, sort=request.sort, notice=notice,
+                              per_page=request.per_page, sort=request.sort, notice=found.notice,
                               translations=parsed.translations)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
-        page_docs = self._page(cols, scored, final, request, browsing=isinstance(q, Every))
-        orgs = set(parsed.organizations) | set(request.selected("organization"))
-        result.hits = self._hits(searcher, matcher, q, page_docs, request.ui_lang, orgs)
+        page_docs = self._page(cols, found.scored, final, request, browsing=found.browsing)
+        marks = self._marks(found, set(parsed.organizations) | set(request.selected("organization")))
+        result.hits = [self._hit(found.searcher, marks, group, request.ui_lang) for group in page_docs]
         if result.total < SUGGEST_BELOW and parsed.words:
-            result.suggestion = self._suggest(gen.lexicon, searcher.reader(), parsed.words)
+            result.suggestion = self._suggest(found.gen.lexicon, found.searcher.reader(), parsed.words)
         return result, parsed.words
 
     @staticmethod
@@ -258,61 +281,92 @@ class SearchService(BaseService):
         if not len(final) or start >= len(final):
             return []
         need = COLLAPSE_SCAN if request.collapse else stop
-        order = self._order(cols, scored, final, request, browsing, need)
+        order = ordered(cols, scored, final, request.sort, browsing, need)
         if request.collapse:
             groups = collapse(final[order], cols.simhash, stop)
             return groups[start:stop]
         return [[int(d)] for d in final[order[start:stop]]]
 
     @staticmethod
-    def _order(cols: Columns, scored: Scored, final: np.ndarray, request: SearchRequest,
-               browsing: bool, need: int) -> np.ndarray:
-        """The first ``need`` places of the result in its order (not the whole result sorted)."""
-        if request.sort != "relevance" or browsing:
-            day = cols.day[final]
-            # undated items last in both directions; ties broken by document number
-            key = np.where(day > 0, day, np.iinfo(np.int32).max if request.sort == "oldest" else 0)
-            primary = key if request.sort == "oldest" else -key
-        else:
-            primary = -scores_at(scored, final, cols.size)  # best first, ties by docnum
-        return first_in_order(primary, final, need)
-
-    def _hits(self, searcher, matcher: Matcher, q, groups: list[list[int]], ui_lang: str,
-              orgs: set[str]) -> list[dict]:
+    def _marks(found: Found, orgs: set[str]) -> Marks:
+        """What a hit marks: the query's terms held by the index, per language, and ``orgs``."""
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
         # loop variable and skips every field after the first, so walk the leaves here.
         # Whether a term is in the index comes from the postings the match has just read
         # (cached), not from a term-table look-up in every segment.
         terms: dict[str, set[str]] = {}
-        reader = searcher.reader()
-        for leaf in q.leaves():
+        reader = found.searcher.reader()
+        for leaf in found.q.leaves():
             for fieldname, btext in leaf.expanded_terms(reader, phrases=True):
                 text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                if matcher.holds(fieldname, text):
+                if found.matcher.holds(fieldname, text):
                     terms.setdefault(fieldname.rsplit("_", 1)[-1], set()).add(text)
                 if fieldname == "orgs":
                     orgs.add(text)
+        return Marks(terms, orgs)
 
-        hits = []
-        for docnum, *others in groups:
-            item = item_from_stored(searcher.stored_fields(docnum))
-            lang = item.language if item.language in ("pl", "en") else "xx"
-            hit = self._hit(item, lang, terms.get(lang, set()), ui_lang, orgs)
-            hit["versions"] = [self._version(searcher, d) for d in others]
-            hits.append(hit)
-        return hits
+    def _hit(self, searcher, marks: Marks, group: list[int], ui_lang: str) -> dict:
+        """One hit (its near-duplicates under ``versions``), the query's words and its
+        organizations' mentions (found at index time) marked."""
+        docnum, *others = group
+        item = item_from_stored(searcher.stored_fields(docnum))
+        lang = item.language if item.language in ("pl", "en") else "xx"
+        terms = marks.terms.get(lang, set())
 
-    def _hit(self, item, lang: str, terms: set[str], ui_lang: str, orgs: set[str]) -> dict:
-        """The hit with the query's words and its organizations' mentions (found at index time) marked."""
         def mentions(part: str) -> list[tuple[int, int]]:
-            return [(start, end) for where, start, end, org in item.mentions if where == part and org in orgs]
+            return [(start, end) for where, start, end, org in item.mentions if where == part and org in marks.orgs]
 
-        return hit_fields(item, self.registry, ui_lang, title_html(item.title, lang, terms, mentions("title")),
-                          snippet(item.body, lang, terms, extra=mentions("body")))
+        hit = hit_fields(item, self.registry, ui_lang, title_html(item.title, lang, terms, mentions("title")),
+                         snippet(item.body, lang, terms, extra=mentions("body")))
+        hit["versions"] = [self._version(searcher, d) for d in others]
+        return hit
 
     @staticmethod
     def _version(searcher, docnum: int) -> dict:
         return version_fields(item_from_stored(searcher.stored_fields(docnum)))
+
+    # -- research tools: timelines, significant values, exports ------------------------
+    def _day_counts(self, request: SearchRequest) -> DayCounts:
+        def count() -> DayCounts:
+            found = self._found(request)
+            return day_counts(found.gen.columns, passing(found.gen.columns, found.docs, request.selections),
+                              found.notice)
+
+        if request.q:
+            return count()
+        key = (tuple(sorted(request.selections.items())), request.date_from, request.date_to)
+        return self._current().browsed.get(key, count)  # the archive: the same for every query
+
+    def _significant(self, request: SearchRequest, field: str, size: int) -> SignificantTerms:
+        found = self._found(request)
+        final = passing(found.gen.columns, found.docs, request.selections)
+        reader = found.searcher.reader()
+
+        def label(value: str) -> str:
+            return self.registry.label(value, request.ui_lang) if field == "organization" else value
+
+        def frequency(lang: str, term: str) -> int:
+            return found.gen.frequency(reader, f"body_{lang}", term)
+        counted, values = significant(found, final, field, size, label, frequency)
+        return SignificantTerms(field, int(len(final)), counted, values)
+
+    def _export(self, request: SearchRequest, limit: int) -> Export:
+        for _ in range(3):
+            found = self._found(request)
+            searcher = found.gen.ix.searcher()  # the export's own: the stream outlives this call
+            if searcher.reader().generation() == found.gen.version:
+                break
+            searcher.close()  # a commit landed meanwhile: find again in the new one
+        else:
+            raise IndexMissing("the index is changing too fast to export; try again")
+        final = passing(found.gen.columns, found.docs, request.selections)
+        marks = self._marks(found, set(found.parsed.organizations) | set(request.selected("organization")))
+
+        def hit(s, group: list[int]) -> dict:
+            out = self._hit(s, marks, group, request.ui_lang)
+            del out["versions"]
+            return out
+        return Export(int(len(final)), limit, export_rows(found, final, request.sort, limit, searcher, hit))
 
     # -- items and stats -------------------------------------------------------
     def item(self, item_id: str, ui_lang: str = "en") -> dict | None:
