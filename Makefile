@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-test
 	bash .ci/system-deps
 	$(BIN)/python bench/lucene_parity.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/research.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/tune_langs.py
 	$(BIN)/python bench/orgs_precision.py
