@@ -16,7 +16,7 @@ from .errors import BadRequest
 from .export import DEFAULT_LIMIT, Export, check_export
 from .query import ParsedQuery
 from .request import SearchRequest
-from .significant import DEFAULT_SIZE, SignificantTerms, check_field
+from .significant import DEFAULT_SIZE, SignificantTerms, check_field, labelled
 from .timeline import MAX_COMPARE, SCOPE_FACETS, DayCounts, Timeline, check_interval, timeline
 from .translations import Weighted
 
@@ -178,6 +178,7 @@ class BaseService(ABC):
         started = time.perf_counter()
         check_field(field, size)
         found = self._significant(request, field, size)
+        found.values = labelled(found.values, field, self.registry, request.ui_lang)
         found.took_ms = _ms_since(started)
         return found
 

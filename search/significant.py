@@ -21,7 +21,7 @@ stems), each term measured against its own language's items.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from indexer.analysis import token_plan, tokens_of
@@ -49,12 +49,15 @@ class Significant:
     archive_size: int
     score: float
     language: str | None = None  # words: whose items the value was measured in
+    short_label: str | None = None  # organizations: the acronym in the interface language (ONZ / UN)
 
     def to_dict(self) -> dict:
         out = {"value": self.value, "label": self.label, "count": self.count, "archive_count": self.archive_count,
                "score": round(self.score, 6)}
         if self.language:
             out["language"] = self.language
+        if self.short_label:
+            out["short_label"] = self.short_label
         return out
 
 
@@ -71,6 +74,14 @@ class SignificantTerms:
     def to_dict(self) -> dict:
         return {"field": self.field, "statistic": STATISTIC, "matches": self.matches, "counted": self.counted,
                 "min_count": MIN_COUNT, "values": [v.to_dict() for v in self.values], "took_ms": self.took_ms}
+
+
+def labelled(values: list[Significant], field: str, registry, ui_lang: str) -> list[Significant]:
+    """Organizations named in the interface language (the backends count ids)."""
+    if field != "organization":
+        return values
+    return [replace(v, label=registry.label(v.value, ui_lang), short_label=registry.short_label(v.value, ui_lang))
+            for v in values]
 
 
 def check_field(field: str, size: int) -> None:

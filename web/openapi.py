@@ -99,7 +99,8 @@ _SIGNIFICANT = {"type": "object", "required": ["field", "statistic", "matches", 
                                                                          "score"], "properties": {
         "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
         "archive_count": {"type": "integer"}, "score": {"type": "number"},
-        "language": {"type": "string", "description": "words: the items they were measured in"}}}}}}
+        "language": {"type": "string", "description": "words: the items they were measured in"},
+        "short_label": {"type": "string", "description": "organizations: the acronym in the interface language"}}}}}}
 
 
 def openapi_document() -> dict:

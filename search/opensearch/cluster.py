@@ -252,9 +252,8 @@ class ClusterService(BaseService):
         filters = self._filters(request, parsed)
         if field != "word":
             response = self._call(significant_body(query, filters, field, size))
-            label = (lambda v: self.registry.label(v, request.ui_lang)) if field == "organization" else str
-            return SignificantTerms(field, response["hits"]["total"]["value"], response["hits"]["total"]["value"],
-                                    significant_from(response, label))
+            total = response["hits"]["total"]["value"]
+            return SignificantTerms(field, total, total, significant_from(response))
         found = self._call(sample_body(query, filters))
         items = [Item(**h["_source"]["item"]) for h in found["hits"]["hits"]]
         sample = WordSample.of([(i.language, f"{i.title}\n{i.body[:LEAD_CHARS]}") for i in items])

@@ -40,10 +40,10 @@ def significant_body(query: dict, filters: list[dict], field: str, size: int) ->
                                                     "min_doc_count": MIN_COUNT, "jlh": {}}}}}
 
 
-def significant_from(response: dict, label) -> list[Significant]:
+def significant_from(response: dict) -> list[Significant]:
     sig = response["aggregations"]["sig"]
     size, archive = int(sig["doc_count"]), int(sig.get("bg_count", 0))
-    return [Significant(b["key"], label(b["key"]), int(b["doc_count"]), size, int(b["bg_count"]), archive,
+    return [Significant(b["key"], b["key"], int(b["doc_count"]), size, int(b["bg_count"]), archive,
                         float(b["score"])) for b in sig["buckets"]]
 
 

@@ -79,7 +79,7 @@ def ordered(cols: Columns, scored: Scored, final: np.ndarray, sort: str, browsin
     return first_in_order(primary, final, need)
 
 
-def coded_significant(cols: Columns, final: np.ndarray, field: str, label) -> list[Significant]:
+def coded_significant(cols: Columns, final: np.ndarray, field: str) -> list[Significant]:
     """Organizations or sources: counted over every match and over the archive's live items."""
     live = cols.live_docs()
     if field == "organization":
@@ -91,7 +91,7 @@ def coded_significant(cols: Columns, final: np.ndarray, field: str, label) -> li
         theirs = np.bincount(cols.source[live], minlength=len(cols.source_values))
         values = cols.source_values
     size, archive = len(final), len(live)
-    return [Significant(values[i], label(values[i]), int(ours[i]), size, int(theirs[i]), archive,
+    return [Significant(values[i], values[i], int(ours[i]), size, int(theirs[i]), archive,
                         jlh(int(ours[i]), size, int(theirs[i]), archive))
             for i in np.flatnonzero(ours) if values[i]]
 
@@ -119,13 +119,13 @@ def word_significant(found: Found, final: np.ndarray, frequencies) -> tuple[int,
     return len(best), out
 
 
-def significant(found: Found, final: np.ndarray, field: str, size: int, label,
+def significant(found: Found, final: np.ndarray, field: str, size: int,
                 frequencies) -> tuple[int, list[Significant]]:
     """(items counted, the best values) of ``field`` for the matches ``final``."""
     if field == "word":
         counted, values = word_significant(found, final, frequencies)
     else:
-        counted, values = len(final), coded_significant(found.gen.columns, final, field, label)
+        counted, values = len(final), coded_significant(found.gen.columns, final, field)
     return counted, ranked(values, size)
 
 

@@ -342,12 +342,9 @@ class SearchService(BaseService):
         final = passing(found.gen.columns, found.docs, request.selections)
         reader = found.searcher.reader()
 
-        def label(value: str) -> str:
-            return self.registry.label(value, request.ui_lang) if field == "organization" else value
-
         def frequency(lang: str, term: str) -> int:
             return found.gen.frequency(reader, f"body_{lang}", term)
-        counted, values = significant(found, final, field, size, label, frequency)
+        counted, values = significant(found, final, field, size, frequency)
         return SignificantTerms(field, int(len(final)), counted, values)
 
     def _export(self, request: SearchRequest, limit: int) -> Export:
