@@ -75,6 +75,43 @@ def is_stopword(clause: wq.Query) -> bool:
                for leaf in clause.leaves())
 
 
+def _free(node: wq.Query) -> bool:
+    return isinstance(node, wq.Term) and node.fieldname == "lang" and node.boost == 0
+
+
+def without_free(clause: wq.Query) -> wq.Query:
+    """The clause without its unscored ``lang`` alternatives (``is_stopword``): the same scores.
+
+    Those alternatives match every item of a language (934,000 at 1M items) and add
+    nothing to a score; where only scores are wanted, or the other words decide
+    which items match, leaving them out saves merging the whole language.
+    """
+    if _free(clause):
+        return wq.NullQuery
+    if isinstance(clause, (wq.Or, wq.DisjunctionMax)):
+        kept = [without_free(s) for s in clause.subqueries if not _free(s)]
+        kept = [k for k in kept if k is not wq.NullQuery]
+        if not kept:
+            return wq.NullQuery
+        if len(kept) == 1 and clause.boost == 1.0:
+            return kept[0]
+        return type(clause)(kept, boost=clause.boost)
+    if isinstance(clause, wq.And):  # a clause left with nothing asks nothing
+        kept = [k for k in (without_free(s) for s in clause.subqueries) if k is not wq.NullQuery]
+        return type(clause)(kept, boost=clause.boost) if kept else wq.NullQuery
+    return clause
+
+
+def free_languages(clause: wq.Query) -> set[str] | None:
+    """The languages of a clause made only of unscored ``lang`` terms (a word that is a stopword in
+    every language searched: "jest" -> ``lang:pl^0 OR lang:en^0``), else None: such a clause
+    only says which languages' items may match."""
+    leaves = list(clause.leaves()) if clause.is_leaf() is False else [clause]
+    if not leaves or not all(_free(leaf) for leaf in leaves):
+        return None
+    return {leaf.text for leaf in leaves}
+
+
 @dataclass(frozen=True)
 class Clauses:
     """An all-words query's top-level clauses by the part each plays under "most".

@@ -107,3 +107,38 @@ def test_each_language_drops_only_its_own_stopwords(stopwords_service):
     assert set(ids(stopwords_service.search(SearchRequest(q="the treaty", match="all", translate=False)))) == {"ten"}
     # an English query's "the" asks nothing of Polish items either: translated, the treaty is traktat
     assert ids(stopwords_service.search(SearchRequest(q="the treaty", match="all"))) == ["ten", "pl"]
+
+
+@pytest.mark.parametrize("q", ["byśmy chcieli jaki", "jaki problem", "jest chcą pracy", "Wyspach teraz"])
+def test_a_stopword_clause_scores_the_same_without_its_unscored_language_alternatives(crosslang_service, q):
+    """Leaving out ``lang:X^0`` (every item of a language, unscored) changes no score: only the
+    items it alone brought in, all of that language and all scored 0."""
+    from search.matching import clauses_of, is_stopword, without_free
+
+    service = crosslang_service
+    service.search(SearchRequest(q=q))
+    gen = service._current()
+    matcher = service._local.matcher
+    _parsed, tree, _note = gen.parsed(SearchRequest(q=q), service.registry, matcher)
+    checked = 0
+    parts = clauses_of(tree)
+    for clause in [c for c in parts.stopwords + parts.filters if is_stopword(c)]:
+        whole, lean = matcher.match(clause), matcher.match(without_free(clause))
+        kept = dict(zip(whole.docs.tolist(), whole.scores.tolist(), strict=True))
+        assert all(kept[d] == pytest.approx(s) for d, s in zip(lean.docs.tolist(), lean.scores.tolist(), strict=True))
+        gone = sorted(set(kept) - set(lean.docs.tolist()))
+        assert all(kept[d] == 0 for d in gone)
+        assert {gen.columns.lang_values[c] for c in gen.columns.lang[gone]} <= {"pl", "en"}
+        checked += 1
+    assert checked
+
+
+def test_a_word_alone_whose_translation_is_a_stopword_does_not_match_the_whole_language(crosslang_service):
+    """"jaki" translates to "like" and "what" (an English stopword): alone, it finds the items with
+    jaki and the English items with "like", not every English item."""
+    result = crosslang_service.search(SearchRequest(q="jaki", per_page=100))
+    english = crosslang_service.search(SearchRequest(selections={"language": ("en",)})).total
+    found = {v["value"]: v["count"] for v in result.facets["language"]}
+    assert 0 < found["en"] < english / 5
+    like = crosslang_service.search(SearchRequest(q="like", translate=False, selections={"language": ("en",)}))
+    assert found["en"] == like.total

@@ -112,17 +112,28 @@ def first_in_order(primary: np.ndarray, docs: np.ndarray, need: int) -> np.ndarr
     return np.lexsort((docs, primary))
 
 
-def _union(parts: list[Scored], size: int = 0) -> Scored:
+def combined(parts: list[Scored], size: int = 0, how: str = "sum",
+             counted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The documents of all parts once each, their scores summed (``sum``) or the best (``max``),
+    and (``counted``) how many parts match each."""
     unique, inverse, scores = gathered(parts, size)
-    return Scored(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+    if how == "sum":
+        out = np.bincount(inverse, weights=scores, minlength=len(unique))
+    else:
+        out = np.zeros(len(unique))
+        np.maximum.at(out, inverse, scores)
+    return unique, out, (np.bincount(inverse, minlength=len(unique)) if counted else None)
+
+
+def _union(parts: list[Scored], size: int = 0) -> Scored:
+    docs, scores, _ = combined(parts, size, "sum")
+    return Scored(docs, scores)
 
 
 def _best(parts: list[Scored], size: int = 0) -> Scored:
     """Union scored by the best part (the lemmas of one word: one match, not several)."""
-    unique, inverse, scores = gathered(parts, size)
-    best = np.zeros(len(unique))
-    np.maximum.at(best, inverse, scores)
-    return Scored(unique, best)
+    docs, scores, _ = combined(parts, size, "max")
+    return Scored(docs, scores)
 
 
 def scores_at(part: Scored, docs: np.ndarray, size: int = 0) -> np.ndarray:

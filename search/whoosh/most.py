@@ -9,8 +9,8 @@ from whoosh import query as wq
 
 # matching's LONG_QUERY is read at call time: bench/tune_scifact.py sets it
 from .. import matching
-from ..matching import Matched, clauses_of, minimum_words
-from .docsets import Matcher, Scored, gathered, member, scores_at
+from ..matching import Matched, clauses_of, free_languages, is_stopword, minimum_words, without_free
+from .docsets import Matcher, Scored, combined, member, scores_at
 
 
 def match_most(matcher: Matcher, q: wq.Query, strict: bool = False,
@@ -24,18 +24,26 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False,
     rerank = rerank or (lambda scored: scored)
     parts = clauses_of(q)
     n = parts.n
+    if not n and (parts.stopwords or is_stopword(q)):  # only stopwords of one language ("jaki" -> what): the words in the
+        scored = matcher.match(without_free(q))  # others decide; if none has them, every item of the language
+        if len(scored.docs):
+            scored = rerank(scored)
+            return Matched(scored, len(scored.docs), n, False)
     if strict or n <= 1:
         scored = rerank(matcher.match(q))
         return Matched(scored, len(scored.docs), n, False)
-    unique, inverse, weights = gathered([matcher.match(c) for c in parts.words], matcher.size)
-    counts = np.bincount(inverse, minlength=len(unique))
-    scores = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(float)
-    for clause in parts.stopwords:  # optional, scored
-        scores = scores + scores_at(matcher.match(clause), unique, matcher.size)
+    unique, scores, counts = combined([matcher.match(c) for c in parts.words], matcher.size, "sum", counted=True)
+    for clause in parts.stopwords:  # optional, scored (an unscored language alternative adds nothing)
+        scores = scores + scores_at(matcher.match(without_free(clause)), unique, matcher.size)
     for clause in parts.filters:  # required
-        found = matcher.match(clause)
-        keep = member(unique, found.docs, matcher.size)
-        scores = scores + scores_at(found, unique, matcher.size)
+        langs = free_languages(clause)
+        if langs is not None:  # a language mask, not every item of the language read and merged
+            cols = matcher.columns
+            keep = np.isin(cols.lang[unique], [cols.lang_values.index(v) for v in langs if v in cols.lang_values])
+        else:
+            found = matcher.match(clause)
+            keep = member(unique, found.docs, matcher.size)
+            scores = scores + scores_at(found, unique, matcher.size)
         unique, counts, scores = unique[keep], counts[keep], scores[keep]
     for clause in parts.exclusions:
         keep = ~member(unique, matcher.match(clause).docs, matcher.size)
