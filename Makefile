@@ -47,6 +47,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/tune_langs.py
 	$(BIN)/python bench/orgs_precision.py
+	$(BIN)/python bench/reprints.py
 	$(BIN)/python bench/crosslang.py
 	$(BIN)/python bench/load.py --seconds 30
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-NEAR_DUPLICATE_BITS = 12  # SimHash distance of a reprint (the sample: 8; every other pair 14+ of 64)
+NEAR_DUPLICATE_BITS = 9  # SimHash distance of a reprint: chosen on judged corpus pairs (bench/reprints.py)
 
 
 def collapse(ordered: np.ndarray, simhash: np.ndarray, groups_wanted: int) -> list[list[int]]:
