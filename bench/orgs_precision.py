@@ -2,8 +2,11 @@
 
 Every item of the Polish news corpus and the Reuters corpus goes through
 ``indexer.extract`` (what ``prasa reindex`` runs); each distinct (item,
-organization) pair is a tag.  A fixed-seed random sample of ``--size`` tags
-from all of them (both corpora, every organization, no subset) is scored
+organization) pair is a tag.  The sample is the ``--size`` tags with the smallest
+hash of (corpus, item, organization), drawn from all of them (both corpora, every
+organization, no subset) — a tag keeps its place whatever else the matcher
+finds, so a verdict once made carries over and a changed matcher asks only for
+the tags it newly finds.  The sample is scored
 against ``bench/orgs_judged.tsv``: one line per tag a person judged by reading
 its mentions in the item — 1 when the item does mention that organization,
 0 when not — with a short note in the judge's words (no corpus text is kept).
@@ -19,9 +22,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import math
-import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -34,7 +37,6 @@ from indexer.sources.records import Record  # noqa: E402
 
 CORPORA = ("pl-news-bsnlp", "en-news-reuters21578")
 JUDGED = ROOT / "bench" / "orgs_judged.tsv"
-SEED = 20261124
 
 
 def tags(shared: Path) -> tuple[dict, dict]:
@@ -64,6 +66,11 @@ def read_judgments(path: Path = JUDGED) -> tuple[dict, dict]:
     return judged, notes
 
 
+def draw(tag: tuple[str, str, str]) -> str:
+    """A tag's place in the draw: the hash of its corpus, item and organization."""
+    return hashlib.sha256("\t".join(tag).encode()).hexdigest()
+
+
 def wilson(correct: int, total: int, z: float = 1.96) -> tuple[float, float]:
     """95 % Wilson interval of a proportion."""
     if not total:
@@ -91,7 +98,7 @@ def main() -> None:
 
     found, items = tags(args.shared)
     population = sorted(found)
-    sample = random.Random(SEED).sample(population, min(args.size, len(population)))
+    sample = sorted(population, key=draw)[:args.size]
     judged, notes = read_judgments()
     unjudged = [t for t in sample if t not in judged]
     if args.show:
@@ -101,7 +108,7 @@ def main() -> None:
     scored = [t for t in sample if t in judged]
     by_corpus = Counter(t[0] for t in population)
     print(f"organization tags: {len(population)} ({', '.join(f'{c}: {n}' for c, n in by_corpus.items())})")
-    print(f"judged sample: {len(scored)} of {len(sample)} drawn (seed {SEED}); unjudged: {len(unjudged)}")
+    print(f"judged sample: {len(scored)} of {len(sample)} drawn (smallest hashes); unjudged: {len(unjudged)}")
     rows = [("all", scored)] + [(c, [t for t in scored if t[0] == c]) for c in CORPORA]
     print("| tags | judged | correct | precision | 95 % interval |")
     print("|---|---|---|---|---|")

@@ -68,3 +68,36 @@ def test_countries_are_read_in_both_languages_and_their_adjectives():
     assert _adjective_country("europejski") is None
     text = "the ruling Labour Party of Australia"
     assert country_beside(text, 11, 23) == "au"
+
+
+def test_a_possessive_inside_a_name_ends_it():
+    """"the state's Department of Insurance" is a state's own department, not the State Department."""
+    assert "us-state-department" not in tags("The state's Department of Insurance fined the insurer.")
+    assert tags("The State Department's spokesman said talks would go on.") == ["us-state-department"]
+
+
+def test_places_and_people_named_like_countries_are_no_countries():
+    from indexer.extract.countries import countries_in
+
+    assert countries_in("Tony Blair urged a second vote.") == {}  # not Tonga (Ton-ga)
+    assert countries_in("Rozmawiał z Tonym Blairem.", polish=True) == {}
+    assert countries_in("The New Jersey company and its New Mexico unit") == {}
+    assert dict(countries_in("Papua New Guinea and New Zealand")) == {"pg": 1, "nz": 1}
+    assert dict(countries_in("Na Kubie i z Kuby", polish=True)) == {"cu": 2}  # a three-letter stem stays
+
+
+@pytest.mark.parametrize("name,country,ids", [
+    ("Tony", "to", ["bsnlp-brexit-pl-10", "bsnlp-brexit-pl-1185", "bsnlp-brexit-pl-126"]),
+    ("New Jersey", "je", ["bsnlp-trump-58", "bsnlp-trump-70", "bsnlp-us_election_2020-202"]),
+])
+def test_corpus_items_naming_tony_or_new_jersey_name_no_such_country(name, country, ids):
+    from indexer.extract.countries import countries_in
+
+    from .conftest import corpus_rows
+
+    rows = {r["id"]: r for f in ("pl-news-bsnlp.jsonl.gz", "other-lang-news-bsnlp.jsonl.gz")
+            for r in corpus_rows(f) if r["id"] in ids}
+    assert set(rows) == set(ids)
+    for row in rows.values():
+        assert name in row["body"]
+        assert country not in countries_in(row["body"], polish=row["language"] == "pl")

@@ -128,9 +128,15 @@ def _adjective_country(word: str) -> str | None:
 _WORD = re.compile(r"\w+")
 
 
+def _named(text: str) -> list:
+    """Country mentions in ``text``, less a place named after one: New Jersey, New Mexico, New
+    Britain (New Zealand and Papua New Guinea are matched whole, as countries)."""
+    return [m for m in _matcher()[0].find(text) if text[max(0, m.start - 4):m.start] != "New "]
+
+
 def countries_in(text: str, polish: bool = False) -> Counter:
     """How often each country is named in ``text`` (names, demonyms, Polish adjectives)."""
-    counts = Counter(m.org for m in _matcher()[0].find(text))
+    counts = Counter(m.org for m in _named(text))
     if polish:
         counts.update(c for w in _WORD.findall(text) if (c := _cached_adjective(w)))
     return counts
@@ -152,19 +158,18 @@ def country_beside(text: str, start: int, end: int) -> str | None:
     lowercase words ("Pakistan's", "Britain's opposition", "pakistański"), or
     just after it ("Pakistanu", "of Finland", "w Pakistanie").
     """
-    countries = _matcher()[0]
-    inside = countries.find(text[start:end])
+    inside = _named(text[start:end])
     if inside:
         return inside[0].org
     before = text[max(0, start - 60):start]
-    named = countries.find(before)
+    named = _named(before)
     if named and _QUALIFIERS.match(before[named[-1].end:]):
         return named[-1].org
     previous = _WORD.findall(before[-25:])
     if previous and (code := _cached_adjective(previous[-1])):
         return code
     after = text[end:end + 40]
-    named = countries.find(after)
+    named = _named(after)
     if named and _JOINERS.match(after[:named[0].start]):
         return named[0].org
     return None

@@ -121,8 +121,15 @@ def _inflected_match(text_tok: str, name_tok: str) -> bool:
     if min(len(text_tok), len(name_tok)) <= 3:  # "ds", "w", "of", "ue": exact or word+ending
         return len(name_tok) == 3 and text_tok.startswith(name_tok) and text_tok[3:] in _ENDINGS
     prefix = _common_prefix(text_tok, name_tok)
-    # the name word less its own ending (Rad-a, Uni-a, Związ-ek), plus another ending
-    return prefix >= 3 and name_tok[prefix:] in _NAME_ENDINGS and text_tok[prefix:] in _ENDINGS
+    # the name word less its own ending (Rad-a, Uni-a, Związ-ek), plus another ending; a stem of
+    # three letters takes a one-letter ending only (Kub-a: Kuby), or "Tony" would be Ton-ga (Tonga)
+    shortest = 3 if len(name_tok) - prefix <= 1 else 4
+    return prefix >= shortest and name_tok[prefix:] in _NAME_ENDINGS and text_tok[prefix:] in _ENDINGS
+
+
+def _possessive(token: str) -> bool:
+    """An English possessive as written (state's, states’): it ends the phrase it belongs to."""
+    return token.endswith(("'s", "’s", "'S", "’S", "s'", "s’"))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -270,6 +277,8 @@ class Registry:
                 n = len(pattern.words)
                 if n <= best[0] or i + n > len(tokens):
                     continue
+                if any(_possessive(tokens[i + k][0]) for k in range(n - 1)):
+                    continue  # "the state's Department of Insurance" is not the State Department
                 if all(_inflected_match(normalized[i + k], pattern.words[k]) for k in range(1, n)):
                     best = (n, pattern.org, False)
         if not best[0]:
