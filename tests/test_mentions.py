@@ -101,3 +101,14 @@ def test_corpus_items_naming_tony_or_new_jersey_name_no_such_country(name, count
     for row in rows.values():
         assert name in row["body"]
         assert country not in countries_in(row["body"], polish=row["language"] == "pl")
+
+
+def test_an_acronym_naming_a_company_is_no_tag():
+    assert tags("AAR said the interest was sold to CIS Corp of San Francisco.") == []
+    assert "cis" in tags("Leaders of the CIS met in Minsk on Friday.")
+
+
+def test_a_foreign_ministry_named_with_its_country_is_not_polands():
+    assert "msz-pl" not in tags("Szef MSZ W. Brytanii Boris Johnson powiedział, że rozmowy trwają.", language="pl")
+    assert "msz-pl" not in tags("W Danii duński MSZ może zablokować budowę gazociągu.", language="pl")
+    assert "msz-pl" in tags("MSZ poinformowało w piątek o wezwaniu ambasadora.", language="pl")

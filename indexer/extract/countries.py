@@ -30,7 +30,8 @@ _ALIASES_EN = {
 }
 _ALIASES_PL = {
     "us": ("Ameryka",),
-    "gb": ("Brytania", "Anglia"),
+    "gb": ("Brytania", "W. Brytania", "Wlk. Brytania", "Anglia"),
+    "nl": ("Holandia",),
     "ru": ("Rosja",),
     "kr": ("Korea Południowa",),
     "kp": ("Korea Północna",),
@@ -42,6 +43,10 @@ _NAME_FILLER = (
     "republik", "wysp", "federac", "krolestw", "panstw", "demokraty", "ludow", "zjednocz", "stan",
     "swiet", "now", "wielk", "poludni", "polnoc", "zachod", "wschod", "prowinc", "stolic", "islamsk",
 )
+# Polish adjectives not formed from their country's name (duński: Dania), and one that looks like
+# another country's (kataloński is no Katar's); folded, the start of every form
+_IRREGULAR_ADJECTIVES = {"dunsk": "dk", "angielsk": "gb", "szkock": "gb", "walijsk": "gb", "holendersk": "nl",
+                         "saudyjsk": "sa", "katalonsk": None}
 _ADJECTIVE = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:an|ij|yj|in|en)?(?:sk|ck|dzk)(?:i|a|ie|iego|iej|im|ich|imi|iemu|a)$")
 
 
@@ -108,7 +113,11 @@ def _adjective_country(word: str) -> str | None:
     then the shortest wins (turecki: Turcja, not Turks i Caicos; polski:
     Polska, not Polinezja); a true tie names nothing.
     """
-    found = _ADJECTIVE.match(fold(word.lower()))
+    folded = fold(word.lower())
+    for start, country in _IRREGULAR_ADJECTIVES.items():
+        if folded.startswith(start):
+            return country
+    found = _ADJECTIVE.match(folded)
     if not found:
         return None
     stem = found.group("stem")

@@ -10,7 +10,8 @@ the two real corpora (bench/orgs_judged.tsv, read by hand), the errors were:
 * an acronym the item spells out as another body: "Interstate Commerce
   Commission … the ICC", "African Development Bank (ADB)" — the item's own
   expansion wins (mapped to that body when the registry has it);
-* a Polish acronym in English text (MTS Acquisition Corp is no tribunal);
+* a Polish acronym in English text (MTS Acquisition Corp is no tribunal), and
+  an acronym that is a company's name (CIS Corp of San Francisco);
 * a generic national name meaning another country's body: Pakistan's
   "Sąd Najwyższy", New Zealand's "Labour Party", Finland's "Central
   Statistical Office", "ministerstwo zdrowia w Paryżu".
@@ -27,6 +28,7 @@ from .orgs import Mention, Registry, acronym_base
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&-]*")
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
+_COMPANY = re.compile(r"\s+(?:Corp|Corporation|Inc|Ltd|Co|Plc|PLC|L\.?P\.?|S\.?A\.?|AG|NV|N\.V\.)\b")
 # words an expansion may skip: "Bank for International Settlements", "Biuro ds. Uchodźców"
 _JOINERS = frozenset("of for and the on in de du la to i w ds ds. do spraw na rzecz z".split())
 
@@ -64,8 +66,8 @@ def org_mentions(reg: Registry, title: str, body: str, skip: int = 0, language: 
 def _acronym_in_context(reg: Registry, text: str, mention: Mention, meanings: dict,
                         language: str | None) -> Mention | None:
     acronym = acronym_base(mention.text)
-    if _in_ticker(text, mention) or _beside_caps(reg, text, mention):
-        return None
+    if _in_ticker(text, mention) or _beside_caps(reg, text, mention) or _COMPANY.match(text, mention.end):
+        return None  # part of something else: a ticker, a table, a company's name (CIS Corp)
     org = reg.orgs[mention.org]
     if language == "en" and org.country != "pl" and org.polish_acronym(acronym):
         return None
