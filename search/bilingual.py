@@ -302,15 +302,16 @@ FORMAT = 2  # of the cached tables: raise when what ``load`` builds changes
 def _cached(folder: Path) -> Dictionary | None:
     """``Dictionary.load`` through a pickle in the user's cache (1.7 s to build, 0.1 s to read).
 
-    The cache file is named after the dictionary files' sizes and times and
-    the lookup chain, so an upgraded package or another chain builds anew; a
-    cache folder that cannot be written only costs the build.
+    The cache file is named after the dictionary files' sizes and times, the
+    lookup chain and the country names the table adds, so an upgraded package,
+    another chain or a new country alias builds anew; a cache folder that
+    cannot be written only costs the build.
     """
     if not installed(folder):
         return None
     files = _files(folder)
     stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    key = hashlib.sha1(repr((stamp, FORMAT, MAX_TRANSLATIONS, polish_chain())).encode()).hexdigest()[:16]
+    key = hashlib.sha1(repr((stamp, FORMAT, MAX_TRANSLATIONS, polish_chain(), country_names())).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prasa" / f"dictionary-{key}.pickle"
     try:
         with open(cache, "rb") as f:
