@@ -77,14 +77,14 @@ def chart_view(req: SearchRequest, t) -> dict:
     def link(**changes) -> str:
         params = {**own, "compare": compare, "interval": [interval] if interval != "auto" else [],
                   "chart": [measure] if measure != "count" else []}
-        params.update({k: v for k, v in changes.items()})
+        params.update(changes)
         return search_url({k: v for k, v in params.items() if v})
 
     def bucket_url(query: str, bucket: dict) -> str:
         return search_url(replace(req, q=query).to_params(**{"from": bucket["from"], "to": bucket["to"],
                                                                "page": None}))
     return {"chart": draw(timeline, measure, bucket_url, t), "timeline": timeline, "compare": compare,
-            "interval": interval, "measure": measure, "hidden": {k: v for k, v in own.items()},
+            "interval": interval, "measure": measure, "hidden": own,
             "interval_urls": {i: link(interval=[i] if i != "auto" else []) for i in INTERVALS},
             "measure_urls": {m: link(chart=[m] if m != "count" else []) for m in MEASURES}}
 
@@ -95,8 +95,9 @@ def about_view(req: SearchRequest) -> list[dict]:
     for field, size in PANEL_VALUES.items():
         found = service().significant(req, field, size).to_dict()
         for v in found["values"]:
-            v["url"] = search_url(req.to_params(org=sorted({*req.selected("organization"), v["value"]}), page=None)) \
-                if field == "organization" else search_url(req.to_params(q=f"{req.q} {v['label']}".strip(), page=None))
+            narrowed = {"org": sorted({*req.selected("organization"), v["value"]})} if field == "organization" \
+                else {"q": f"{req.q} {v['label']}".strip()}
+            v["url"] = search_url(req.to_params(**narrowed, page=None))
         panels.append({**found, "field": field})
     return panels
 
@@ -110,8 +111,8 @@ def index():
     t = translator(ui)
     researching = bool(req.q or req.filtered) and result.total > 0
     return render_template(
-        "search.html", t=translator(ui), ui=ui, req=req, result=data,
-        facets=facet_views(req, data["facets"], translator(ui)), filters=active_filters(req, data["facets"]),
+        "search.html", t=t, ui=ui, req=req, result=data,
+        facets=facet_views(req, data["facets"], t), filters=active_filters(req, data["facets"]),
         pages=page_links(req, result.pages),
         prev_url=search_url(req.to_params(page=req.page - 1 if req.page > 2 else None)) if req.page > 1 else None,
         next_url=search_url(req.to_params(page=req.page + 1)) if req.page < result.pages else None,
