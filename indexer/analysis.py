@@ -444,6 +444,13 @@ def tokens_of(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def first_terms(text: str, lang: str) -> set[str]:
+    """The first index term of each word of ``text`` that is no stopword (its first lemma or its
+    stem): what the field analyzer's slots give, from the cached token plans, without a chain."""
+    return {terms[0] for token in _TOKEN.findall(text) for word, terms in token_plan(lang, token)
+            if word is not None and terms}
+
+
 def _single_position(pos: int) -> bytes:
     return pack_uint(1) + pickle.dumps([pos], 2)
 

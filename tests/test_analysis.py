@@ -1,10 +1,13 @@
 """The Polish and English analyzers: tokenizing, stopwords, guarded stemming."""
 
+import pytest
+
 from indexer.analysis import (
     Postings,
     analyze,
     analyzer_for,
     english_analyzer,
+    first_terms,
     preanalyze,
     preanalyze_item,
     stem_pl,
@@ -83,3 +86,15 @@ def test_index_toc_stays_small(seed_index):
     """No Stempel table pickled into the index (it would be megabytes)."""
     tocs = list(seed_index.glob("gen-*/_MAIN_*.toc"))
     assert tocs and all(t.stat().st_size < 100_000 for t in tocs)
+
+
+@pytest.mark.parametrize("name,lang", [("pl-news-bsnlp.jsonl.gz", "pl"), ("en-news-reuters21578.jsonl.gz", "en")])
+def test_first_terms_are_the_field_analyzers_first_term_of_each_word(name, lang):
+    """Feedback words read items' leads with the cached token plans: the same terms as the chain."""
+    from search.query import analyzed_slots
+
+    schema = build_schema()
+    for row in corpus_rows(name, 300):
+        lead = f"{row['title']}\n{row['body'][:300]}"
+        chain = {t for slot in analyzed_slots(schema, f"body_{lang}", lead) for t in slot[:1]}
+        assert first_terms(lead, lang) == chain

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
 from indexer import item_from_stored
+from indexer.analysis import first_terms
 
-from ..query import LANG_CODES, analyzed_slots
+from ..query import LANG_CODES
 from .docsets import Matcher, Scored
 
 FEEDBACK_TERMS = 10  # feedback words per target language (0: off)
@@ -32,8 +34,10 @@ RERANK_WINDOW = 1000  # the best matches re-ranked
 
 
 def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_values: list[str],
-                   scored: Scored, langs: list[str], known: set[str]) -> list[tuple[str, str]]:
-    """The feedback words of each target language, as (field, term)."""
+                   scored: Scored, langs: list[str], known: set[str],
+                   frequency: Callable[[str, str], int]) -> list[tuple[str, str]]:
+    """The feedback words of each target language, as (field, term); ``frequency(field, term)``
+    is a term's document frequency (the generation keeps them)."""
     if FEEDBACK_TERMS <= 0 or not len(scored.docs):
         return []
     words = []
@@ -48,9 +52,9 @@ def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_val
         for doc in top.tolist():
             item = item_from_stored(searcher.stored_fields(doc))
             lead = f"{item.title}\n{item.body[:FEEDBACK_CHARS]}"
-            support.update({t for slot in analyzed_slots(matcher.schema, field, lead) for t in slot[:1]})
+            support.update(first_terms(lead, lang))  # the field's first term of each word
         size = max(1, matcher.size)
-        ranked = sorted(((n * math.log(size / max(1, searcher.doc_frequency(field, t))), t)
+        ranked = sorted(((n * math.log(size / max(1, frequency(field, t))), t)
                          for t, n in support.items() if n >= MIN_SUPPORT and t not in known), reverse=True)
         words += [(field, t) for _score, t in ranked[:FEEDBACK_TERMS]]
     return words

@@ -132,8 +132,9 @@ class _Generation:
         """``scored`` re-ranked by the translated matches' feedback words (``feedback.py``)."""
         def words():
             known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
+            reader = searcher.reader()
             return feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
-                                  into, known)
+                                  into, known, lambda field, term: self.frequency(reader, field, term))
 
         return reranked(matcher, self._feedback.get((request.q, request.match), words), scored)
 
