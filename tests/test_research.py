@@ -200,3 +200,15 @@ def test_cli_export(runner, crosslang_service):
     assert out.exit_code == 0, out.output
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 7 and all(r["id"] for r in rows)
+
+
+def test_filtering_keeps_the_chart_and_a_bar_narrows_to_its_query(news_client):
+    import re
+
+    html = news_client.get("/?q=oil&compare=ropa&interval=year").get_data(as_text=True)
+    facet_links = re.findall(r'href="([^"]*lang=en[^"]*)"', html)
+    assert facet_links and all("compare=ropa" in link and "interval=year" in link for link in facet_links)
+    bars = re.findall(r'<a href="([^"]*from=[^"]*)" aria-label', html)
+    assert bars and not any("compare=" in link for link in bars)
+    auto = re.findall(r'<a href="([^"]*)"[^>]*>auto</a>', html)
+    assert auto and "interval=" not in auto[0] and "compare=ropa" in auto[0]

@@ -17,11 +17,16 @@ from .i18n import translator, ui_language
 
 MEASURES = ("count", "share")
 PANEL_VALUES = {"organization": 8, "word": 12}  # the "what the matches are about" panel
+CHART_PARAMS = ("compare", "interval", "chart")  # the chart's state, kept while the reader filters
 
 bp = Blueprint("pages", __name__)
 
 
-def search_url(params: dict[str, list[str]]) -> str:
+def search_url(params: dict[str, list[str]], keep_chart: bool = True) -> str:
+    """A link to the search page; the chart's compared queries and settings go along unless
+    ``params`` sets them or ``keep_chart`` is off (a bar narrows to one query's period)."""
+    if keep_chart:
+        params = {**{k: request.args.getlist(k) for k in CHART_PARAMS if request.args.getlist(k)}, **params}
     return url_for("pages.index") + ("?" + urlencode(params, doseq=True) if params else "")
 
 
@@ -78,11 +83,11 @@ def chart_view(req: SearchRequest, t) -> dict:
         params = {**own, "compare": compare, "interval": [interval] if interval != "auto" else [],
                   "chart": [measure] if measure != "count" else []}
         params.update(changes)
-        return search_url({k: v for k, v in params.items() if v})
+        return search_url({k: v for k, v in params.items() if v}, keep_chart=False)  # all of it set here
 
     def bucket_url(query: str, bucket: dict) -> str:
         return search_url(replace(req, q=query).to_params(**{"from": bucket["from"], "to": bucket["to"],
-                                                               "page": None}))
+                                                               "page": None}), keep_chart=False)
     return {"chart": draw(timeline, measure, bucket_url, t), "timeline": timeline, "compare": compare,
             "interval": interval, "measure": measure, "hidden": own,
             "interval_urls": {i: link(interval=[i] if i != "auto" else []) for i in INTERVALS},
