@@ -212,3 +212,6 @@ def test_filtering_keeps_the_chart_and_a_bar_narrows_to_its_query(news_client):
     assert bars and not any("compare=" in link for link in bars)
     auto = re.findall(r'<a href="([^"]*)"[^>]*>auto</a>', html)
     assert auto and "interval=" not in auto[0] and "compare=ropa" in auto[0]
+    sort_form = html[html.index('<form class="sort"'):]
+    sort_form = sort_form[:sort_form.index("</form>")]
+    assert 'name="compare" value="ropa"' in sort_form and 'name="interval" value="year"' in sort_form

@@ -22,11 +22,16 @@ CHART_PARAMS = ("compare", "interval", "chart")  # the chart's state, kept while
 bp = Blueprint("pages", __name__)
 
 
+def chart_state() -> dict[str, list[str]]:
+    """The chart's compared queries and settings in the current request."""
+    return {k: request.args.getlist(k) for k in CHART_PARAMS if request.args.getlist(k)}
+
+
 def search_url(params: dict[str, list[str]], keep_chart: bool = True) -> str:
     """A link to the search page; the chart's compared queries and settings go along unless
     ``params`` sets them or ``keep_chart`` is off (a bar narrows to one query's period)."""
     if keep_chart:
-        params = {**{k: request.args.getlist(k) for k in CHART_PARAMS if request.args.getlist(k)}, **params}
+        params = {**chart_state(), **params}
     return url_for("pages.index") + ("?" + urlencode(params, doseq=True) if params else "")
 
 
@@ -128,6 +133,7 @@ def index():
         collapse_url=search_url(req.to_params(collapse=None if req.collapse else "1", page=None)),
         translate_url=search_url(req.to_params(translate=None if not req.translate else "0", page=None)),
         browsing=not req.q and not req.filtered,
+        sort_hidden={**chart_state(), **req.to_params(sort=None, page=None)},
         coverage=chart_view(req, t) if researching else None,
         about=about_view(req) if researching else [],
         feed_url=url_for("feeds.search_feed", **req.to_params(page=None, sort=None)),
