@@ -84,6 +84,11 @@ def labelled(values: list[Significant], field: str, registry, ui_lang: str) -> l
             for v in values]
 
 
+def sample_text(item) -> str:
+    """What a word sample reads of an item: its title and the start of its body."""
+    return f"{item.title}\n{item.body[:LEAD_CHARS]}"
+
+
 def check_field(field: str, size: int) -> None:
     if field not in FIELDS:
         raise BadRequest(f"field must be one of {', '.join(FIELDS)}, not {field!r}", "field")

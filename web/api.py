@@ -40,12 +40,10 @@ def api_search():
     return jsonify(result.to_dict())
 
 
-def compared_requests(extra: str | None = None) -> list[SearchRequest]:
-    """One request per query on a timeline: every ``q`` (and ``extra``'s values), the same filters."""
+def compared_requests() -> list[SearchRequest]:
+    """One request per query on a timeline: every ``q``, the same filters."""
     base = search_request()
-    queries = [q.strip() for q in request.args.getlist("q")]
-    queries += [q.strip() for q in request.args.getlist(extra) if q.strip()] if extra else []
-    return [replace(base, q=q) for q in queries or [""]]
+    return [replace(base, q=q.strip()) for q in request.args.getlist("q") or [""]]
 
 
 def int_arg(name: str, default: int) -> int:

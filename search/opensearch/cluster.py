@@ -46,7 +46,7 @@ from ..service import (
     item_fields,
     version_fields,
 )
-from ..significant import LEAD_CHARS, SignificantTerms, WordSample, ranked
+from ..significant import SignificantTerms, WordSample, ranked, sample_text
 from ..timeline import DayCounts
 from .dsl import (
     SNIPPET_CHARS,
@@ -256,7 +256,7 @@ class ClusterService(BaseService):
             return SignificantTerms(field, total, total, significant_from(response))
         found = self._call(sample_body(query, filters))
         items = [Item(**h["_source"]["item"]) for h in found["hits"]["hits"]]
-        sample = WordSample.of([(i.language, f"{i.title}\n{i.body[:LEAD_CHARS]}") for i in items])
+        sample = WordSample.of([(i.language, sample_text(i)) for i in items])
         values = words_from(sample, self._call(frequencies_body(sample.candidates())))
         return SignificantTerms(field, found["hits"]["total"]["value"], len(items), ranked(values, size))
 

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from whoosh.query import Every
 
 from indexer import item_from_stored
 
 from ..columns import Columns
-from ..facets import FACETS
-from ..significant import LEAD_CHARS, WORD_SAMPLE, Significant, WordSample, jlh, ranked
+from ..significant import WORD_SAMPLE, Significant, WordSample, jlh, ranked, sample_text
 from ..timeline import DayCounts
 from .docsets import Matcher, Scored, first_in_order, scores_at
 
@@ -34,8 +34,6 @@ class Found:
 
     @property
     def browsing(self) -> bool:
-        from whoosh.query import Every
-
         return isinstance(self.q, Every)
 
 
@@ -45,15 +43,6 @@ class Marks:
 
     terms: dict[str, set[str]] = field(default_factory=dict)
     orgs: set[str] = field(default_factory=set)
-
-
-def passing(cols: Columns, docs: np.ndarray, selections: dict[str, tuple[str, ...]]) -> np.ndarray:
-    """The documents that pass every facet selection."""
-    keep = np.ones(len(docs), dtype=bool)
-    for facet in FACETS:
-        if selections.get(facet.name):
-            keep &= facet.mask(cols, docs, selections[facet.name])
-    return docs[keep]
 
 
 def day_counts(cols: Columns, docs: np.ndarray, notice: str | None = None) -> DayCounts:
@@ -102,11 +91,8 @@ def word_significant(found: Found, final: np.ndarray, frequencies) -> tuple[int,
     ``frequencies(lang, term)``: the term's document frequency in the language's body field."""
     cols = found.gen.columns
     best = final[ordered(cols, found.scored, final, "relevance", found.browsing, WORD_SAMPLE)]
-    texts = []
-    for docnum in best.tolist():
-        item = item_from_stored(found.searcher.stored_fields(docnum))
-        texts.append((item.language, f"{item.title}\n{item.body[:LEAD_CHARS]}"))
-    sample = WordSample.of(texts)
+    items = [item_from_stored(found.searcher.stored_fields(docnum)) for docnum in best.tolist()]
+    sample = WordSample.of([(item.language, sample_text(item)) for item in items])
     live_langs = np.bincount(cols.lang[cols.live], minlength=len(cols.lang_values))
     archive = {lang: int(live_langs[cols.lang_values.index(lang)]) for lang in sample.items
                if lang in cols.lang_values}

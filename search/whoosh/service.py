@@ -25,11 +25,12 @@ from indexer import (
     registry,
 )
 from indexer.analysis import analyzer_for
+from indexer.fields import field_lang
 from indexer.whoosh import current_generation
 
 from ..columns import Columns, date_range_mask
 from ..export import Export
-from ..facets import count_facets
+from ..facets import count_facets, passing
 from ..highlight import snippet, title_html
 from ..lexicon import Lexicon
 from ..matching import STRICT
@@ -58,7 +59,7 @@ from ..timeline import DayCounts
 from .docsets import Matcher, PostingsCache, Scored
 from .feedback import feedback_words, reranked
 from .most import match_most
-from .research import Found, Marks, day_counts, export_rows, ordered, passing, significant
+from .research import Found, Marks, day_counts, export_rows, ordered, significant
 from .segcolumns import load_columns
 
 PARSED_QUERIES = 1024  # distinct queries whose parse each generation keeps
@@ -254,7 +255,7 @@ class SearchService(BaseService):
                               translations=parsed.translations)
         result.facets = {name: [v.to_dict() for v in values] for name, values in facets.items()}
         page_docs = self._page(cols, found.scored, final, request, browsing=found.browsing)
-        marks = self._marks(found, set(parsed.organizations) | set(request.selected("organization")))
+        marks = self._marks(found, request)
         result.hits = [self._hit(found.searcher, marks, group, request.ui_lang) for group in page_docs]
         if result.total < SUGGEST_BELOW and parsed.words:
             result.suggestion = self._suggest(found.gen.lexicon, found.searcher.reader(), parsed.words)
@@ -289,13 +290,15 @@ class SearchService(BaseService):
         return [[int(d)] for d in final[order[start:stop]]]
 
     @staticmethod
-    def _marks(found: Found, orgs: set[str]) -> Marks:
-        """What a hit marks: the query's terms held by the index, per language, and ``orgs``."""
+    def _marks(found: Found, request: SearchRequest) -> Marks:
+        """What a hit marks: the query's terms held by the index, per language, and the
+        organizations the query names or the request selects."""
         # Whoosh 2.7's Query.existing_terms() reuses its ``fieldname`` argument as a
         # loop variable and skips every field after the first, so walk the leaves here.
         # Whether a term is in the index comes from the postings the match has just read
         # (cached), not from a term-table look-up in every segment.
         terms: dict[str, set[str]] = {}
+        orgs = set(found.parsed.organizations) | set(request.selected("organization"))
         reader = found.searcher.reader()
         for leaf in found.q.leaves():
             for fieldname, btext in leaf.expanded_terms(reader, phrases=True):
@@ -311,7 +314,7 @@ class SearchService(BaseService):
         organizations' mentions (found at index time) marked."""
         docnum, *others = group
         item = item_from_stored(searcher.stored_fields(docnum))
-        lang = item.language if item.language in ("pl", "en") else "xx"
+        lang = field_lang(item.language)
         terms = marks.terms.get(lang, set())
 
         def mentions(part: str) -> list[tuple[int, int]]:
@@ -327,11 +330,15 @@ class SearchService(BaseService):
         return version_fields(item_from_stored(searcher.stored_fields(docnum)))
 
     # -- research tools: timelines, significant values, exports ------------------------
+    def _matches(self, request: SearchRequest) -> tuple[Found, np.ndarray]:
+        """The request's matches and those of them passing its facet selections."""
+        found = self._found(request)
+        return found, passing(found.gen.columns, found.docs, request.selections)
+
     def _day_counts(self, request: SearchRequest) -> DayCounts:
         def count() -> DayCounts:
-            found = self._found(request)
-            return day_counts(found.gen.columns, passing(found.gen.columns, found.docs, request.selections),
-                              found.notice)
+            found, final = self._matches(request)
+            return day_counts(found.gen.columns, final, found.notice)
 
         if request.q:
             return count()
@@ -339,8 +346,7 @@ class SearchService(BaseService):
         return self._current().browsed.get(key, count)  # the archive: the same for every query
 
     def _significant(self, request: SearchRequest, field: str, size: int) -> SignificantTerms:
-        found = self._found(request)
-        final = passing(found.gen.columns, found.docs, request.selections)
+        found, final = self._matches(request)
         reader = found.searcher.reader()
 
         def frequency(lang: str, term: str) -> int:
@@ -350,15 +356,14 @@ class SearchService(BaseService):
 
     def _export(self, request: SearchRequest, limit: int) -> Export:
         for _ in range(3):
-            found = self._found(request)
+            found, final = self._matches(request)
             searcher = found.gen.ix.searcher()  # the export's own: the stream outlives this call
             if searcher.reader().generation() == found.gen.version:
                 break
             searcher.close()  # a commit landed meanwhile: find again in the new one
         else:
             raise IndexMissing("the index is changing too fast to export; try again")
-        final = passing(found.gen.columns, found.docs, request.selections)
-        marks = self._marks(found, set(found.parsed.organizations) | set(request.selected("organization")))
+        marks = self._marks(found, request)
 
         def hit(s, group: list[int]) -> dict:
             out = self._hit(s, marks, group, request.ui_lang)
