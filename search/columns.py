@@ -11,7 +11,7 @@ value lists: ``whoosh/segcolumns.py``) and ``Columns.concat`` lays them end to e
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -62,6 +62,7 @@ class Columns:
     tlen: np.ndarray  # title and body token counts (BM25F field lengths)
     blen: np.ndarray
     simhash: np.ndarray  # uint64 near-duplicate fingerprints
+    _live_counts: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def concat(cls, parts: list[Part], live: np.ndarray) -> Columns:
@@ -85,6 +86,18 @@ class Columns:
 
     def live_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live)
+
+    def live_counts(self, kind: str) -> np.ndarray:
+        """The live documents per code of ``kind`` (``organization``, ``source`` or ``language``):
+        the archive's side of every comparison with a result set, counted once per generation."""
+        found = self._live_counts.get(kind)
+        if found is None:
+            live = self.live_docs()
+            codes, values = {"organization": (lambda: self.org_codes(live)[0], self.org_values),
+                             "source": (lambda: self.source[live], self.source_values),
+                             "language": (lambda: self.lang[live], self.lang_values)}[kind]
+            found = self._live_counts[kind] = np.bincount(codes(), minlength=len(values))
+        return found
 
     def org_codes(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The organization codes of ``docs``, flattened, and how many each doc has."""

@@ -70,16 +70,14 @@ def ordered(cols: Columns, scored: Scored, final: np.ndarray, sort: str, browsin
 
 def coded_significant(cols: Columns, final: np.ndarray, field: str) -> list[Significant]:
     """Organizations or sources: counted over every match and over the archive's live items."""
-    live = cols.live_docs()
     if field == "organization":
         ours = np.bincount(cols.org_codes(final)[0], minlength=len(cols.org_values))
-        theirs = np.bincount(cols.org_codes(live)[0], minlength=len(cols.org_values))
         values = cols.org_values
     else:
         ours = np.bincount(cols.source[final], minlength=len(cols.source_values))
-        theirs = np.bincount(cols.source[live], minlength=len(cols.source_values))
         values = cols.source_values
-    size, archive = len(final), len(live)
+    theirs = cols.live_counts(field)
+    size, archive = len(final), int(cols.live.sum())
     return [Significant(values[i], values[i], int(ours[i]), size, int(theirs[i]), archive,
                         jlh(int(ours[i]), size, int(theirs[i]), archive))
             for i in np.flatnonzero(ours) if values[i]]
@@ -93,7 +91,7 @@ def word_significant(found: Found, final: np.ndarray, frequencies) -> tuple[int,
     best = final[ordered(cols, found.scored, final, "relevance", found.browsing, WORD_SAMPLE)]
     items = [item_from_stored(found.searcher.stored_fields(docnum)) for docnum in best.tolist()]
     sample = WordSample.of([(item.language, sample_text(item)) for item in items])
-    live_langs = np.bincount(cols.lang[cols.live], minlength=len(cols.lang_values))
+    live_langs = cols.live_counts("language")
     archive = {lang: int(live_langs[cols.lang_values.index(lang)]) for lang in sample.items
                if lang in cols.lang_values}
     out = []
