@@ -87,6 +87,11 @@ class Columns:
     def live_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live)
 
+    def in_languages(self, docs: np.ndarray, languages) -> np.ndarray:
+        """Which of ``docs`` are items of one of ``languages`` (``lang`` values such as ``en``)."""
+        codes = [self.lang_values.index(v) for v in languages if v in self.lang_values]
+        return np.isin(self.lang[docs], codes)
+
     def live_counts(self, kind: str) -> np.ndarray:
         """The live documents per code of ``kind`` (``organization``, ``source`` or ``language``):
         the archive's side of every comparison with a result set, counted once per generation."""

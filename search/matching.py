@@ -69,14 +69,14 @@ def is_word(clause: wq.Query) -> bool:
         or FIELD_LANG.get(getattr(clause, "fieldname", None) or "") is not None
 
 
+def _free(node: wq.Query) -> bool:
+    """An unscored ``lang`` term: every item of a language, adding nothing to a score."""
+    return isinstance(node, wq.Term) and node.fieldname == "lang" and node.boost == 0
+
+
 def is_stopword(clause: wq.Query) -> bool:
     """A word that is a stopword in one language (``query.py`` gives it an unscored ``lang`` term)."""
-    return any(isinstance(leaf, wq.Term) and leaf.fieldname == "lang" and leaf.boost == 0
-               for leaf in clause.leaves())
-
-
-def _free(node: wq.Query) -> bool:
-    return isinstance(node, wq.Term) and node.fieldname == "lang" and node.boost == 0
+    return any(_free(leaf) for leaf in clause.leaves())
 
 
 def without_free(clause: wq.Query) -> wq.Query:
@@ -106,7 +106,7 @@ def free_languages(clause: wq.Query) -> set[str] | None:
     """The languages of a clause made only of unscored ``lang`` terms (a word that is a stopword in
     every language searched: "jest" -> ``lang:pl^0 OR lang:en^0``), else None: such a clause
     only says which languages' items may match."""
-    leaves = list(clause.leaves()) if clause.is_leaf() is False else [clause]
+    leaves = list(clause.leaves())
     if not leaves or not all(_free(leaf) for leaf in leaves):
         return None
     return {leaf.text for leaf in leaves}

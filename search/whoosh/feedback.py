@@ -33,8 +33,7 @@ MIN_SUPPORT = 3
 RERANK_WINDOW = 1000  # the best matches re-ranked
 
 
-def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_values: list[str],
-                   scored: Scored, langs: list[str], known: set[str],
+def feedback_words(searcher, matcher: Matcher, scored: Scored, langs: list[str], known: set[str],
                    frequency: Callable[[str, str], int]) -> list[tuple[str, str]]:
     """The feedback words of each target language, as (field, term); ``frequency(field, term)``
     is a term's document frequency (the generation keeps them)."""
@@ -42,8 +41,7 @@ def feedback_words(searcher, matcher: Matcher, lang_column: np.ndarray, lang_val
         return []
     words = []
     for lang in langs:
-        code = lang_values.index(LANG_CODES[lang]) if LANG_CODES[lang] in lang_values else -1
-        mine = np.flatnonzero(lang_column[scored.docs] == code)
+        mine = np.flatnonzero(matcher.columns.in_languages(scored.docs, [LANG_CODES[lang]]))
         if len(mine) < MIN_SUPPORT:
             continue
         top = scored.docs[mine[np.argsort(-scored.scores[mine], kind="stable")[:FEEDBACK_DOCS]]]

@@ -24,8 +24,10 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False,
     rerank = rerank or (lambda scored: scored)
     parts = clauses_of(q)
     n = parts.n
-    if not n and (parts.stopwords or is_stopword(q)):  # only stopwords of one language ("jaki" -> what): the words in the
-        scored = matcher.match(without_free(q))  # others decide; if none has them, every item of the language
+    if not n and (parts.stopwords or is_stopword(q)):
+        # only words that are stopwords in one language ("jaki" -> what): their words in the
+        # other languages decide; when no item has them, every item of that language matches
+        scored = matcher.match(without_free(q))
         if len(scored.docs):
             scored = rerank(scored)
             return Matched(scored, len(scored.docs), n, False)
@@ -38,8 +40,7 @@ def match_most(matcher: Matcher, q: wq.Query, strict: bool = False,
     for clause in parts.filters:  # required
         langs = free_languages(clause)
         if langs is not None:  # a language mask, not every item of the language read and merged
-            cols = matcher.columns
-            keep = np.isin(cols.lang[unique], [cols.lang_values.index(v) for v in langs if v in cols.lang_values])
+            keep = matcher.columns.in_languages(unique, langs)
         else:
             found = matcher.match(clause)
             keep = member(unique, found.docs, matcher.size)

@@ -134,8 +134,8 @@ class _Generation:
         def words():
             known = {t.text for t in q.leaves() if isinstance(getattr(t, "text", None), str)}
             reader = searcher.reader()
-            return feedback_words(searcher, matcher, self.columns.lang, self.columns.lang_values, scored,
-                                  into, known, lambda field, term: self.frequency(reader, field, term))
+            return feedback_words(searcher, matcher, scored, into, known,
+                                  lambda field, term: self.frequency(reader, field, term))
 
         return reranked(matcher, self._feedback.get((request.q, request.match), words), scored)
 
