@@ -7,7 +7,9 @@ length`` (dictd's base64 numbers) and a dictzip'd ``.dict.dz`` that gzip
 reads.  They are read here at run time, never copied into the repository.
 Each direction is the dictionary written for it, filled with the other one
 inverted.  Only translations are kept: pronunciations, part-of-speech tags,
-Polish definitions, ``[labels]``, ``(notes)`` and examples are dropped.
+Polish definitions, ``[labels]``, ``(notes)`` and examples are dropped.  A
+word spelled alike in both languages keeps its own spelling as a translation
+(``banku`` -> bank): the other language's analyzer never sees ``bank`` in it.
 
 A query word is looked up by its lemmas, exactly: Polish ones from
 Morfeusz, English ones from simplemma (``elections`` -> election).  Only a
@@ -169,7 +171,7 @@ class Dictionary:
 
     def _add(self, lang: str, headword: str, translation: str, limit: int | None = MAX_TRANSLATIONS) -> None:
         words = headword.lower().split()
-        if not words or len(words) > MAX_WORDS or translation == headword.lower():
+        if not words or len(words) > MAX_WORDS:
             return
         if lang == "pl" and len(words) == 1:
             keys = [(words[0],)]  # a headword is a dictionary form already (no Morfeusz call at load)
@@ -296,7 +298,7 @@ def dictionary() -> Dictionary | None:
     return _LOADED[0]
 
 
-FORMAT = 2  # of the cached tables: raise when what ``load`` builds changes
+FORMAT = 3  # of the cached tables: raise when what ``load`` builds changes
 
 
 def _cached(folder: Path) -> Dictionary | None:

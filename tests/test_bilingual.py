@@ -36,6 +36,8 @@ def test_an_entry_gives_its_translations_not_its_definitions():
     ("pl", ["szczepionka"], {"szczepionka": ["vaccine"]}),
     ("pl", ["szczepionki"], {"szczepionki": ["vaccine"]}),  # an inflected form, by its lemma
     ("en", ["pipeline"], {"pipeline": ["rurociąg"]}),
+    # a word spelled alike in both languages is its own translation, the dictionary's first sense
+    ("pl", ["banku"], {"banku": ["bank", "pool", "house"]}),
 ])
 def test_words_are_translated(dictionary, lang, words, expected):
     assert dictionary.translate(lang, words) == expected
