@@ -6,9 +6,13 @@ as a user would type them (not drawn from the items they score).  Each is
 searched through ``SearchService`` with the result restricted to the *other*
 language (``lang=``), with translation on (the default) and off
 (``translate=0``), in the same run; an item is relevant when it carries the
-query's topic (Reuters ``topics``, the Polish corpus's ``topic``).  The last
-table checks that translation does not hurt monolingual search: the Polish
-topic queries of ``bench/polish_queries.py`` within Polish items.
+query's topic (Reuters ``topics``, the Polish corpus's ``topic``).  The
+same queries as a translator would write them in the items' language
+(``HUMAN_ENGLISH``, ``HUMAN_POLISH``, written from the queries alone, before any
+result was seen) searched monolingually are the ceiling: what a perfect
+translation of each query finds with the same ranking.  The last row checks
+that translation does not hurt monolingual search: the Polish topic queries
+of ``bench/polish_queries.py`` within Polish items.
 
     python bench/crosslang.py [--shared ../shared]
 """
@@ -58,6 +62,31 @@ ENGLISH_FOR_POLISH = {  # Polish corpus topic -> English queries, names spelled 
     "ec": ["European Commission decision", "commission fines company"],
 }
 
+HUMAN_ENGLISH = {  # POLISH_FOR_REUTERS as a translator would write them, query for query
+    "crude": ["crude oil prices", "oil extraction", "oil cartel cuts production"],
+    "coffee": ["coffee exports", "coffee prices on the exchange", "coffee producers"],
+    "interest": ["interest rates", "central bank raises rates", "interest on loans"],
+    "wheat": ["wheat harvest", "wheat exports", "wheat prices"],
+    "gold": ["gold price", "gold mining", "gold mine"],
+    "sugar": ["sugar prices", "sugar production", "sugar imports"],
+    "cocoa": ["cocoa prices", "cocoa harvest"],
+    "jobs": ["unemployment rises", "unemployment rate"],
+    "cpi": ["consumer price inflation", "inflation rises"],
+    "ship": ["port strike", "shipping and ships"],
+    "copper": ["copper prices", "copper mine"],
+    "trade": ["trade deficit", "foreign trade balance", "import duties"],
+}
+HUMAN_POLISH = {  # ENGLISH_FOR_POLISH as a translator would write them
+    "brexit": ["głosowanie nad umową w sprawie brexitu w parlamencie", "Wielka Brytania opuszcza Unię Europejską"],
+    "nord_stream": ["gazociąg Nord Stream", "gazociąg pod Morzem Bałtyckim"],
+    "ryanair": ["strajk pilotów Ryanaira", "odwołane loty odszkodowanie linii lotniczej"],
+    "asia_bibi": ["Asia Bibi uniewinniona", "wyrok śmierci za bluźnierstwo Pakistan"],
+    "covid-19": ["pandemia koronawirusa", "szczepionka lockdown kwarantanna"],
+    "us_election_2020": ["wybory prezydenckie w USA", "liczenie głosów w wyborach"],
+    "trump": ["prezydent Donald Trump", "administracja Białego Domu"],
+    "ec": ["decyzja Komisji Europejskiej", "komisja nakłada karę na firmę"],
+}
+
 
 def rows(path: Path) -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -105,6 +134,8 @@ def main() -> None:
         service = SearchService(args.index or corpus_index(args.shared, Path(tmp) / "index"))
         runs = [("Polish queries -> English items (Reuters topics)", POLISH_FOR_REUTERS, by_reuters, "en"),
                 ("English queries -> Polish items (Polish news topics)", ENGLISH_FOR_POLISH, by_polish, "pl"),
+                ("the Polish queries translated by hand -> English items (ceiling)", HUMAN_ENGLISH, by_reuters, "en"),
+                ("the English queries translated by hand -> Polish items (ceiling)", HUMAN_POLISH, by_polish, "pl"),
                 ("Polish queries -> Polish items (monolingual, bench/polish_queries.py)", TOPIC_QUERIES,
                  by_polish_topic, "pl")]
         print("| queries | count | P@10, translate=0 | P@10, translated (default) | queries with hits (off / on) |")
