@@ -16,7 +16,8 @@ Morfeusz, English ones from simplemma (``elections`` -> election).  Only a
 word whose lemmas have no entry falls back: an English word to its Snowball
 stem (the stem joins a verb and its noun, ``elect`` and ``election``, so it is
 never tried first), a Polish verb or verbal noun to its imperfective
-(``wydobycie`` -> wydobyć -> wydobywać, the form FreeDict lists).  Stopwords
+(``wydobycie`` -> wydobyć -> wydobywać, the form FreeDict lists), an
+adjective in -owy to its noun (``walutowy`` -> waluta -> currency).  Stopwords
 are never translated.  Two or three words in a row that form an entry
 (``handel ludźmi`` -> human trafficking, ``kopalnia węgla`` -> coalmine)
 add that translation before each word's own.  Countries, their people and
@@ -212,6 +213,8 @@ class Dictionary:
             found = _lookup(self.stems, [terms_en(word.lower())])
         if not found and lang == "pl":
             found = _lookup(self.table[lang], [tuple(v for o in options for v in imperfectives(o))])
+        if not found and lang == "pl":
+            found = _lookup(self.table[lang], [tuple(v for o in options for v in base_nouns(o))])
         return [t for t in found if " " not in t] or found
 
 
@@ -241,6 +244,15 @@ def imperfectives(lemma: str) -> list[str]:
     if base.endswith("a"):
         return [base[:-1] + "ywać", base[:-1] + "iwać", base + "wać"]
     return [base + "wać"]
+
+
+def base_nouns(lemma: str) -> list[str]:
+    """The nouns a denominal adjective in -owy is made from, which FreeDict often lists alone:
+    walutowy -> waluta (currency), paszowy -> pasza (feed), cenowy -> cena (price)."""
+    if not lemma.endswith("owy") or len(lemma) < 7:
+        return []
+    base = lemma[:-3]
+    return [base + "a", base, base + "o", base + "e"]
 
 
 def _lookup(table: dict, terms: list[tuple[str, ...]]) -> list[str]:

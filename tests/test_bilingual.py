@@ -64,6 +64,9 @@ def test_a_word_is_looked_up_by_its_lemma_before_any_stem(dictionary):
     # a verbal noun FreeDict lacks: its verb, then that verb's imperfective (wydobyć -> wydobywać)
     assert "extract" in dictionary.translate("pl", ["wydobycie"])["wydobycie"]
     assert bilingual.imperfectives("zatrzymać")[0] == "zatrzymywać"
+    # an adjective in -owy FreeDict lacks: the noun it is made from
+    assert dictionary.translate("pl", ["walutowym"])["walutowym"][0] == "currency"
+    assert "feed" in dictionary.translate("pl", ["paszowej"])["paszowej"]
 
 
 def test_stopwords_are_never_translated(dictionary):
