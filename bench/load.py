@@ -5,8 +5,10 @@ benchmark index (built by ``bench/speed.py``, or here when missing) — starts a
 fresh server per row and runs CLIENTS threads that send real queries with
 facet filters for SECONDS seconds (bounded: at most MAX_REQUESTS in all).
 Rows: the server's defaults (one worker process per core, cross-language
-search on), ``translate=0``, and the same defaults with ``--processes 1`` (the
-one-process server of earlier releases: the baseline, same run).  Printed:
+search on) and ``translate=0``, taking turns on one server in ROUNDS slices
+after an untimed one of each (so what else the machine does falls on both
+alike: the translation cost is their ratio), and the same defaults with ``--processes 1`` (the one-process
+server of earlier releases: the baseline, same run).  Printed:
 requests/s, latency percentiles, errors, and the memory of the master and all
 its workers together, peak over the run, both as RSS summed (pages shared
 copy-on-write counted in every process) and as PSS (shared pages divided
@@ -44,6 +46,7 @@ from speed import build_big_corpus, make_queries, read_rows  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 200_000
+ROUNDS = 3  # slices in which translate on and off take turns on one server
 THREADS = 8  # per worker process: prasa serve's default
 FILTERS = [{}, {}, {"lang": "en"}, {"lang": "pl"}, {"org": "eu"}, {"date": "1987"}, {"sort": "newest"},
            {"lang": "pl,en"}, {"page": "2"}]
@@ -135,38 +138,71 @@ def load(args, index: Path, queries: list[str], extra: dict, processes: int | No
     ``fault(server)`` starts halfway, in a thread; the load goes on until it
     has finished and a few seconds more, so what it does happens under load.
     """
-    port = 18000 + (os.getpid() + len(extra) + (processes or 0)) % 1000
+    return interleaved(args, index, queries, [extra], processes, 1, fault, warm=False)[0]
+
+
+def interleaved(args, index: Path, queries: list[str], extras: list[dict], processes: int | None = None,
+                rounds: int = ROUNDS, fault=None, warm: bool = True) -> list[dict]:
+    """One server loaded in turn with each of ``extras`` (request parameters), ``rounds`` times.
+
+    Each gets ``args.seconds`` in all, in ``rounds`` slices taken in turn: what
+    the machine does meanwhile (another process, a warmer cache) falls on all of
+    them alike, where rows run one after another each met their own minute.
+    ``warm``: first one untimed slice of each, so the rounds measure a server
+    that has seen the queries (as one running for weeks has), not its first minute.
+    """
+    port = 18000 + (os.getpid() + len(extras[0]) + (processes or 0)) % 1000
     server = start_server(index, port, processes)
     count = len(workers(server.pid))
-    latencies: list[float] = []
-    errors: list[str] = []
+    runs = [{"latencies": [], "errors": [], "elapsed": 0.0, "rates": []} for _ in extras]
     peak, note = [0.0, 0.0], []
-    budget = threading.Semaphore(MAX_REQUESTS)
     try:
-        started = time.monotonic()
-        stop_at = [started + args.seconds]
-        threads = [threading.Thread(target=client, args=(port, queries, stop_at, n, latencies, errors, budget,
-                                                         extra))
-                   for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        faulty = None
-        while any(t.is_alive() for t in threads):
-            rss, pss = memory_mb(server.pid)
-            peak = [max(peak[0], rss), max(peak[1], pss)]
-            if fault and faulty is None and time.monotonic() >= started + args.seconds / 2:
-                stop_at[0] = float("inf")  # until the fault is over
-                faulty = threading.Thread(target=_run_fault, args=(fault, server, note, stop_at))
-                faulty.start()
-            time.sleep(0.25)
-        elapsed = time.monotonic() - started
+        if warm:  # untimed: each query's first parse and translation, the dictionary's first read
+            for extra in extras:
+                _drive(args, port, server, queries, extra, args.seconds / rounds, {"latencies": [], "errors": [],
+                                                                                  "elapsed": 0.0}, peak, note)
+        for _ in range(rounds):
+            for run, extra in zip(runs, extras, strict=True):
+                before = len(run["latencies"])
+                elapsed = _drive(args, port, server, queries, extra, args.seconds / rounds, run, peak, note, fault)
+                run["rates"].append((len(run["latencies"]) - before) / elapsed)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
-    q = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"requests": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49], "p95": q[94],
-            "p99": q[98], "errors": errors, "rss": peak[0], "pss": peak[1], "note": "".join(note),
-            "processes": count}
+    out = []
+    for run in runs:
+        q = statistics.quantiles(run["latencies"], n=100, method="inclusive")
+        out.append({"requests": len(run["latencies"]), "rate": len(run["latencies"]) / run["elapsed"],
+                    "p50": q[49], "p95": q[94], "p99": q[98], "errors": run["errors"], "rss": peak[0],
+                    "pss": peak[1], "note": "".join(note), "processes": count, "rates": run["rates"]})
+    return out
+
+
+def _drive(args, port: int, server: subprocess.Popen, queries: list[str], extra: dict, seconds: float,
+           run: dict, peak: list[float], note: list, fault=None) -> float:
+    """``args.clients`` clients for ``seconds`` (and a fault's time); adds to ``run``, returns the time."""
+    budget = threading.Semaphore(MAX_REQUESTS)
+    latencies: list[float] = []
+    started = time.monotonic()
+    stop_at = [started + seconds]
+    threads = [threading.Thread(target=client, args=(port, queries, stop_at, n, latencies, run["errors"],
+                                                     budget, extra))
+               for n in range(args.clients)]
+    for t in threads:
+        t.start()
+    faulty = None
+    while any(t.is_alive() for t in threads):
+        rss, pss = memory_mb(server.pid)
+        peak[:] = [max(peak[0], rss), max(peak[1], pss)]
+        if fault and faulty is None and time.monotonic() >= started + seconds / 2:
+            stop_at[0] = float("inf")  # until the fault is over
+            faulty = threading.Thread(target=_run_fault, args=(fault, server, note, stop_at))
+            faulty.start()
+        time.sleep(0.25)
+    elapsed = time.monotonic() - started
+    run["latencies"] += latencies
+    run["elapsed"] += elapsed
+    return elapsed
 
 
 def _run_fault(fault, server: subprocess.Popen, note: list, stop_at: list[float]) -> None:
@@ -223,13 +259,18 @@ def main() -> None:
     print("| index, server, searches | requests | requests/s | p50 ms | p95 ms | p99 ms | errors | "
           "peak RSS, all processes | peak PSS, all processes |")
     print("|---|---|---|---|---|---|---|---|---|")
+    costs = []
     for name, (index, _) in indexes.items():
-        for label, extra, processes in (("defaults", {}, None), ("defaults, translate=0", {"translate": "0"}, None),
-                                        ("--processes 1 (baseline)", {}, 1)):
-            r = load(args, index, queries, extra, processes)
+        translated, plain = interleaved(args, index, queries, [{}, {"translate": "0"}])
+        baseline = load(args, index, queries, {}, 1)
+        for label, r in (("defaults", translated), (f"defaults, translate=0 (in turn with the row above, "
+                                                    f"{ROUNDS} rounds)", plain), ("--processes 1 (baseline)", baseline)):
             print(row(f"{name}: {label} ({r['processes']} × {THREADS} threads)", r), flush=True)
             for line in r["errors"][:5]:
                 print("error:", line)
+        rounds = ", ".join(f"{1 - on / off:.0%}" for on, off in zip(translated["rates"], plain["rates"], strict=True))
+        costs.append(f"{name}: {1 - translated['rate'] / plain['rate']:.0%} (rounds: {rounds})")
+    print("\nThroughput translation costs (1 - requests/s with it / without it): " + "; ".join(costs))
     if args.skip_faults:
         return
     index, sources = indexes["corpus"]
