@@ -34,6 +34,10 @@ NAME_ENDINGS = (
     ("y", ""), ("i", ""), ("ę", ""), ("ą", ""), ("o", ""), ("e", ""),
 )
 MIN_NAME_BASE = 3
+# how much more often, per word the language's items write, English items must write a word that
+# Morfeusz also reads as Polish for a query to take it as English ("Germany", "gas")
+ENGLISH_OVER_POLISH = 10
+MIN_ENGLISH_ITEMS = 5
 
 
 class Lexicon:
@@ -44,6 +48,7 @@ class Lexicon:
         self._by_fold: dict[str, dict[str, list[str]]] = {}
         self._folded: dict[str, list[tuple[str, str]]] = {}
         self._accented: dict[str, dict[str, list[str]]] = {}
+        self._written = {lang: sum(counts.values()) or 1 for lang, counts in self.counts.items()}
         for lang, counts in self.counts.items():
             groups: dict[str, list[str]] = {}
             for word in counts:
@@ -67,6 +72,18 @@ class Lexicon:
     def accented_terms(self, lang: str, term: str) -> list[str]:
         """Index terms that differ from ``term`` (typed without diacritics) only in diacritics."""
         return self._accented.get(lang, {}).get(term, []) if term.isascii() else []
+
+    def english_rather(self, word: str) -> bool:
+        """Does the archive write ``word`` far more in English items than in Polish ones?
+
+        Morfeusz reads "Germany" as germanium's plural and "gas" as a form of
+        gasić; the archive's own items say which language writes them.
+        """
+        lower = word.lower()
+        en, pl = (self.counts.get(lang, {}).get(lower, 0) for lang in ("en", "pl"))
+        if en < MIN_ENGLISH_ITEMS or "pl" not in self._written:
+            return False
+        return en / self._written["en"] > ENGLISH_OVER_POLISH * pl / self._written["pl"]
 
     def known(self, word: str) -> bool:
         """Is ``word`` written in the index, with or without its diacritics?"""

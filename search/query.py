@@ -552,14 +552,15 @@ def translations_of(words: list[str], forms: dict[str, str | None],
 
 
 def polish_forms(words: list[str], lexicon: Lexicon | None) -> dict[str, str | None]:
-    """Each word's Polish form: itself when Morfeusz knows it, else the archive's accented form
-    of it that Morfeusz knows (``Bialorus`` -> Białoruś), else None."""
+    """Each word's Polish form: itself when Morfeusz knows it (and the archive does not write it
+    mostly in English items: "Germany", "gas"), else the archive's accented form of it that
+    Morfeusz knows (``Bialorus`` -> Białoruś), else None."""
     return {w: _polish_form(w, lexicon) for w in words}
 
 
 def _polish_form(word: str, lexicon: Lexicon | None) -> str | None:
     if dictionary_lemmas(word):
-        return word
+        return None if lexicon is not None and lexicon.english_rather(word) else word
     if lexicon is None:
         return None
     lower = word.lower()  # written forms, then index terms (lemmas) that differ only in diacritics

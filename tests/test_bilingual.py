@@ -190,6 +190,26 @@ def test_a_query_about_a_country_searches_its_names(crosslang_service):
     assert sum(bool(re.search(r"\bu\.s\.|united states|american", t)) for t in texts) >= 8
 
 
+def test_a_word_the_archive_writes_in_english_is_english_though_morfeusz_reads_it(crosslang_service):
+    """Morfeusz reads "Germany" as germanium's plural and "gas" as gasić's; the archive's English
+    items write both, so an English query about Germany searches Polish items for Niemcy."""
+    texts, translations = _texts(crosslang_service, "Russian gas to Germany", "pl")
+    searched = {t for t, _w in translations["Germany"]}
+    assert "niemcy" in searched and not {"german", "germanium", "teuton"} & searched
+    assert sum(bool(re.search(r"niem", t)) for t in texts) >= 9
+
+
+def test_only_what_the_archive_writes_mostly_in_english_is_taken_for_english():
+    from indexer import Vocabulary
+    from search.lexicon import Lexicon
+
+    lexicon = Lexicon(Vocabulary({"en": {"germany": 40, "bank": 30, "rzad": 9, "minister": 5},
+                                  "pl": {"bank": 10, "minister": 20, "rząd": 50, "polska": 20}}))
+    assert lexicon.english_rather("Germany")  # 40 of 84 English words, none of 100 Polish ones
+    assert not lexicon.english_rather("bank")  # written in both (30/84 against 10/100)
+    assert not lexicon.english_rather("minister") and not lexicon.english_rather("rząd")
+
+
 def test_feedback_words_rerank_the_translated_matches_and_never_add_any(crosslang_service, monkeypatch):
     """Post-translation expansion: words the best English matches share re-rank the matches; the
     total, the facets and the set of items stay the query's own."""
