@@ -46,7 +46,7 @@ from speed import build_big_corpus, make_queries, read_rows  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 200_000
-ROUNDS = 3  # slices in which translate on and off take turns on one server
+ROUNDS = 5  # slices in which translate on and off take turns on one server
 THREADS = 8  # per worker process: prasa serve's default
 FILTERS = [{}, {}, {"lang": "en"}, {"lang": "pl"}, {"org": "eu"}, {"date": "1987"}, {"sort": "newest"},
            {"lang": "pl,en"}, {"page": "2"}]
