@@ -92,16 +92,22 @@ class Columns:
         codes = [self.lang_values.index(v) for v in languages if v in self.lang_values]
         return np.isin(self.lang[docs], codes)
 
+    def values(self, kind: str) -> list[str]:
+        """The values the codes of ``kind`` (``organization``, ``source`` or ``language``) index."""
+        return {"organization": self.org_values, "source": self.source_values, "language": self.lang_values}[kind]
+
+    def counts(self, kind: str, docs: np.ndarray) -> np.ndarray:
+        """How many of ``docs`` carry each code of ``kind`` (an item may name several organizations)."""
+        codes = self.org_codes(docs)[0] if kind == "organization" else \
+            {"source": self.source, "language": self.lang}[kind][docs]
+        return np.bincount(codes, minlength=len(self.values(kind)))
+
     def live_counts(self, kind: str) -> np.ndarray:
-        """The live documents per code of ``kind`` (``organization``, ``source`` or ``language``):
-        the archive's side of every comparison with a result set, counted once per generation."""
+        """``counts`` over the live documents: the archive's side of every comparison with a
+        result set, counted once per generation."""
         found = self._live_counts.get(kind)
         if found is None:
-            live = self.live_docs()
-            codes, values = {"organization": (lambda: self.org_codes(live)[0], self.org_values),
-                             "source": (lambda: self.source[live], self.source_values),
-                             "language": (lambda: self.lang[live], self.lang_values)}[kind]
-            found = self._live_counts[kind] = np.bincount(codes(), minlength=len(values))
+            found = self._live_counts[kind] = self.counts(kind, self.live_docs())
         return found
 
     def org_codes(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -81,9 +81,7 @@ class Lexicon:
         """
         lower = word.lower()
         en, pl = (self.counts.get(lang, {}).get(lower, 0) for lang in ("en", "pl"))
-        if en < MIN_ENGLISH_ITEMS or "pl" not in self._written:
-            return False
-        return en / self._written["en"] > ENGLISH_OVER_POLISH * pl / self._written["pl"]
+        return en >= MIN_ENGLISH_ITEMS and en / self._written["en"] > ENGLISH_OVER_POLISH * pl / self._written["pl"]
 
     def known(self, word: str) -> bool:
         """Is ``word`` written in the index, with or without its diacritics?"""

@@ -70,13 +70,7 @@ def ordered(cols: Columns, scored: Scored, final: np.ndarray, sort: str, browsin
 
 def coded_significant(cols: Columns, final: np.ndarray, field: str) -> list[Significant]:
     """Organizations or sources: counted over every match and over the archive's live items."""
-    if field == "organization":
-        ours = np.bincount(cols.org_codes(final)[0], minlength=len(cols.org_values))
-        values = cols.org_values
-    else:
-        ours = np.bincount(cols.source[final], minlength=len(cols.source_values))
-        values = cols.source_values
-    theirs = cols.live_counts(field)
+    ours, theirs, values = cols.counts(field, final), cols.live_counts(field), cols.values(field)
     size, archive = len(final), int(cols.live.sum())
     return [Significant(values[i], values[i], int(ours[i]), size, int(theirs[i]), archive,
                         jlh(int(ours[i]), size, int(theirs[i]), archive))

@@ -386,18 +386,16 @@ class SearchService(BaseService):
         cols = gen.columns
         docs = cols.live_docs()
 
-        def counts(codes, values, all_docs=False):
-            picked = codes if all_docs else codes[docs]
-            n = np.bincount(picked, minlength=len(values)) if len(picked) else [0] * len(values)
-            return {v: int(c) for v, c in sorted(zip(values, n, strict=True), key=lambda x: -x[1]) if c and v}
+        def counts(kind: str) -> dict[str, int]:
+            n = cols.live_counts(kind)
+            return {v: int(c) for v, c in sorted(zip(cols.values(kind), n, strict=True), key=lambda x: -x[1]) if c and v}
 
-        flat, _ = cols.org_codes(docs)
         years = cols.ym[docs] // 100
         return {
             "documents": int(len(docs)),
-            "languages": counts(cols.lang, cols.lang_values),
-            "sources": counts(cols.source, cols.source_values),
-            "organizations": counts(flat, cols.org_values, all_docs=True),
+            "languages": counts("language"),
+            "sources": counts("source"),
+            "organizations": counts("organization"),
             "years": {str(y): int(c) for y, c in zip(*np.unique(years[years > 0], return_counts=True), strict=True)},
         }
 
